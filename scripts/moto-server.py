@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start, stop or locate a moto server that stands in for AWS in tests and the demo.
 
     moto-server.py start [--state DIR]   start on 127.0.0.1 on a free port, print its URL
@@ -76,7 +75,7 @@ def stop(state: Path) -> None:
     pid = running_pid(state)
     if pid:
         os.killpg(pid, signal.SIGTERM)
-        for _ in range(50):
+        for _attempt in range(50):
             if not running_pid(state):
                 break
             time.sleep(0.1)

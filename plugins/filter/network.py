@@ -72,7 +72,7 @@ def subnet_plan_errors(tiers: Mapping, vpc_cidr, az_count, vpc_cidr_name: str = 
     for name, cidrs in tiers.items():
         used.extend(_tier_networks(str(name), cidrs, az_count, vpc, errors))
     for position, (label, network) in enumerate(used):
-        for other_label, other in used[position + 1:]:
+        for other_label, other in used[position + 1 :]:
             if network.overlaps(other):
                 errors.append(f"{label} ({network}) overlaps {other_label} ({other})")
     return errors

@@ -16,7 +16,7 @@ description:
     interval, log format) differs, the flow log is replaced. Tags are updated in place.
   - Neither amazon.aws nor community.aws ships a flow-log module.
 author:
-  - lms.moodle contributors
+  - lms.moodle maintainers (@lms-moodle)
 options:
   state:
     description: Whether the flow log should exist.
@@ -129,6 +129,7 @@ replaced:
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import ensure_ec2_tags
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
+
 from ansible_collections.lms.moodle.plugins.module_utils.ec2_flow_log import (
     AnsibleFlowLogError,
     build_params,
@@ -191,7 +192,9 @@ def validate(module):
         return
     if params["log_destination_type"] == "cloud-watch-logs":
         if not (params["log_group_name"] or params["log_destination"]):
-            module.fail_json(msg="log_group_name (or log_destination) is required when log_destination_type=cloud-watch-logs")
+            module.fail_json(
+                msg="log_group_name (or log_destination) is required when log_destination_type=cloud-watch-logs"
+            )
         if not params["deliver_logs_permission_arn"]:
             module.fail_json(msg="deliver_logs_permission_arn is required when log_destination_type=cloud-watch-logs")
     elif not params["log_destination"]:

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Lists flow logs, optionally of one resource or matching EC2 filters.
 author:
-  - lms.moodle contributors
+  - lms.moodle maintainers (@lms-moodle)
 options:
   resource_id:
     description: Only the flow logs of this VPC, subnet or network interface.
@@ -56,6 +56,7 @@ flow_logs:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
+
 from ansible_collections.lms.moodle.plugins.module_utils.ec2_flow_log import (
     AnsibleFlowLogError,
     describe_flow_logs,

@@ -1,0 +1,71 @@
+# lms.moodle: every entry point for developers and CI. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+CACHE := $(ROOT)/.cache
+COLLECTIONS := $(CACHE)/collections
+SANITY_ROOT := $(CACHE)/sanity/ansible_collections/lms/moodle
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+export PATH := $(BIN):$(PATH)
+PYTEST_ARGS ?=
+
+.PHONY: help venv lint sanity unit integration molecule build test demo demo-clean platform clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements-dev.txt requirements.txt
+	@python="$$(scripts/find-python.sh)" && echo "Using $$python" && "$$python" -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements.txt
+	touch $@
+
+$(COLLECTIONS)/ansible_collections/lms/moodle:
+	mkdir -p $(COLLECTIONS)/ansible_collections/lms
+	ln -sfn $(ROOT) $@
+
+venv: $(BIN)/.installed $(COLLECTIONS)/ansible_collections/lms/moodle ## Create .venv with the pinned toolchain and link the collection
+
+lint: venv ## ansible-lint (production profile), yamllint, ruff
+	$(BIN)/yamllint --strict .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/ansible-lint --profile production
+
+sanity: venv ## ansible-test sanity on a copy under ansible_collections/lms/moodle
+	scripts/sanity.sh $(SANITY_ROOT)
+
+unit: venv ## pytest unit tests (no network)
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+integration: venv ## pytest integration tests against a moto server on 127.0.0.1
+	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+platform: venv ## Start dockerd if needed and build the Debian 12 systemd base image
+	scripts/ensure-dockerd.sh
+	scripts/build-base-image.sh
+
+molecule: venv platform ## Every molecule scenario
+	cd $(ROOT) && $(BIN)/molecule test --all
+
+build: venv ## Build the collection tarball and install it into a scratch path
+	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
+	$(BIN)/ansible-galaxy collection build --output-path $(CACHE)/build .
+	$(BIN)/ansible-galaxy collection install --offline --no-deps -p $(CACHE)/build/installed $(CACHE)/build/lms-moodle-*.tar.gz
+	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/meta/runtime.yml
+
+test: lint sanity unit integration build molecule ## The whole test suite (what CI runs)
+
+demo: venv ## Provision the embedded default (moto on 127.0.0.1) and show what was created
+	scripts/demo.sh
+
+demo-clean: venv ## Tear the demo down and stop its moto server
+	scripts/demo.sh clean
+
+clean: ## Remove the virtualenv and caches
+	-$(BIN)/python scripts/moto-server.py stop 2>/dev/null
+	rm -rf $(VENV) $(CACHE) .pytest_cache .ruff_cache
