@@ -50,7 +50,8 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
 fi
 echo 'container' >"$rootfs/etc/hostname"
 : >"$rootfs/etc/machine-id"
-rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+# No package lists or caches in the image: the first apt run must fetch fresh lists.
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/*
 
 tar -C "$rootfs" -c . | docker import \
   --change 'CMD ["/lib/systemd/systemd"]' \
