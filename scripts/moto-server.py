@@ -55,7 +55,12 @@ def start(state: Path) -> str:
         return (state / "url").read_text()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, MOTO_ACM_VALIDATION_WAIT=os.environ.get("MOTO_ACM_VALIDATION_WAIT", "5"))
+    env = dict(
+        os.environ,
+        MOTO_ACM_VALIDATION_WAIT=os.environ.get("MOTO_ACM_VALIDATION_WAIT", "5"),
+        # Tests switch recording on to prove that bad input fails before any AWS call.
+        MOTO_RECORDER_FILEPATH=str(state / "recording.jsonl"),
+    )
     with open(state / "server.log", "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],

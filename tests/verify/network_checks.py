@@ -160,7 +160,8 @@ def expected_rules(groups: dict[str, str], database_engine: str, cache_engines: 
     }
 
 
-def check_security_groups(ec2, environment, vpc_id, database_engine, cache_engines, report) -> None:
+def check_security_groups(ec2, args, vpc_id: str, report: Report) -> None:
+    environment, database_engine, cache_engines = args.environment, args.database_engine, args.cache_engines
     found = ec2.describe_security_groups(Filters=[*owner_filters(environment), {"Name": "vpc-id", "Values": [vpc_id]}])
     by_name = {g["GroupName"].removeprefix(f"{environment}-"): g for g in found["SecurityGroups"]}
     report.check(
@@ -212,7 +213,7 @@ def check_present(api, args, report: Report) -> None:
         return
     by_tier = check_subnets(api["ec2"], vpc["VpcId"], args.az_count, report)
     check_gateways_and_routes(api["ec2"], vpc["VpcId"], by_tier, args.nat, report)
-    check_security_groups(api["ec2"], args.environment, vpc["VpcId"], args.database_engine, args.cache_engines, report)
+    check_security_groups(api["ec2"], args, vpc["VpcId"], report)
     check_flow_log(api, args.environment, vpc["VpcId"], report)
 
 

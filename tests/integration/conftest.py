@@ -1,0 +1,125 @@
+"""Fixtures for tests that run the collection's playbooks against a real moto server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+
+
+@dataclass
+class Moto:
+    url: str
+
+    def post(self, path: str) -> bytes:
+        request = urllib.request.Request(f"{self.url}{path}", data=b"", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
+            return response.read()
+
+    def reset(self) -> None:
+        self.post("/moto-api/reset")
+
+    def start_recording(self) -> None:
+        self.post("/moto-api/recorder/reset-recording")
+        self.post("/moto-api/recorder/start-recording")
+
+    def recorded_requests(self) -> list[dict]:
+        self.post("/moto-api/recorder/stop-recording")
+        lines = self.get("/moto-api/recorder/download-recording").decode().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def client(self, service: str):
+        return boto3.client(
+            service,
+            region_name=REGION,
+            endpoint_url=self.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory) -> Moto:
+    state = tmp_path_factory.mktemp("moto")
+    script = ROOT / "scripts" / "moto-server.py"
+    url = subprocess.run(
+        [sys.executable, str(script), "start", "--state", str(state)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    yield Moto(url)
+    subprocess.run([sys.executable, str(script), "stop", "--state", str(state)], check=False)
+
+
+@pytest.fixture
+def moto(moto_server: Moto) -> Moto:
+    """A moto server with an empty account for this test."""
+    moto_server.reset()
+    return moto_server
+
+
+@dataclass
+class PlaybookRun:
+    returncode: int
+    output: str
+
+    def failure(self) -> str:
+        """The output from the first failed task on: what the operator reads as the error."""
+        lines = self.output.splitlines()
+        start = next((i for i, line in enumerate(lines) if line.startswith(("fatal:", "failed:", "[ERROR]"))), None)
+        assert start is not None, f"no failed task in output:\n{self.output}"
+        return "\n".join(lines[start:])
+
+    def recap(self) -> dict[str, int]:
+        for line in self.output.splitlines():
+            if line.startswith("localhost") and "ok=" in line:
+                return {key: int(value) for key, value in (pair.split("=") for pair in line.split()[2:])}
+        raise AssertionError(f"no play recap in output:\n{self.output}")
+
+
+@pytest.fixture
+def run_playbook(moto: Moto, tmp_path: Path):
+    """Run one of the collection's playbooks as a user would, with the given extra vars."""
+
+    def run(playbook: str, extra_vars: dict, *args: str) -> PlaybookRun:
+        vars_file = tmp_path / "extra_vars.json"
+        vars_file.write_text(json.dumps(extra_vars))
+        inventory = tmp_path / "inventory.yml"
+        inventory.write_text(
+            "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
+            "      ansible_python_interpreter: '{{ ansible_playbook_python }}'\n"
+            f"  vars:\n    aws_region: {REGION}\n    aws_endpoint_url: {moto.url}\n"
+            "    aws_access_key: testing\n    aws_secret_key: testing\n"
+        )
+        env = dict(
+            os.environ,
+            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+            ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_DEPRECATION_WARNINGS="false",
+        )
+        command = [
+            str(Path(sys.executable).with_name("ansible-playbook")),
+            "-i",
+            str(inventory),
+            str(ROOT / "playbooks" / playbook),
+            "-e",
+            f"@{vars_file}",
+            *args,
+        ]
+        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        return PlaybookRun(result.returncode, result.stdout + result.stderr)
+
+    return run

@@ -1,0 +1,93 @@
+"""Bad input to provision.yml fails before any AWS call, with a message naming the variable.
+
+Runs the real playbook against a real moto server; moto's request recorder proves that no AWS API
+was called at all, and the account is checked to be as empty as it started.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.verify.network_checks import clients, leftovers
+
+VALID = {"moodle_environment": "validation"}
+
+BAD_INPUTS = [
+    pytest.param({"network_vpc_cidr": "10.0.0.0/33"}, "network_vpc_cidr", id="vpc-cidr-prefix-33"),
+    pytest.param({"network_vpc_cidr": "10.0.0.1/16"}, "network_vpc_cidr", id="vpc-cidr-host-bits"),
+    pytest.param({"network_vpc_cidr": "10.0.0.0/8"}, "network_vpc_cidr", id="vpc-cidr-too-large"),
+    pytest.param({"network_vpc_cidr": "banana"}, "network_vpc_cidr", id="vpc-cidr-not-an-address"),
+    pytest.param(
+        {"network_app_subnet_cidrs": ["10.0.200.0/22", "10.0.4.0/22"]},
+        "network_app_subnet_cidrs[0]",
+        id="subnets-overlap",
+    ),
+    pytest.param(
+        {"network_data_subnet_cidrs": ["10.1.100.0/24", "10.0.101.0/24"]},
+        "network_data_subnet_cidrs[0]",
+        id="subnet-outside-vpc",
+    ),
+    pytest.param(
+        {"network_public_subnet_cidrs": ["10.0.200.0/29", "10.0.201.0/24"]},
+        "network_public_subnet_cidrs[0]",
+        id="subnet-prefix-29",
+    ),
+    pytest.param(
+        {"network_az_count": 3, "network_public_subnet_cidrs": ["10.0.200.0/24", "10.0.201.0/24"]},
+        "network_public_subnet_cidrs",
+        id="fewer-subnets-than-zones",
+    ),
+    pytest.param({"network_az_count": 0}, "network_az_count", id="az-count-0"),
+    pytest.param({"network_az_count": 4}, "network_az_count", id="az-count-4"),
+    pytest.param({"network_az_count": "two"}, "network_az_count", id="az-count-not-a-number"),
+    pytest.param(
+        {"network_availability_zones": ["us-east-1a", "us-east-1a"]}, "network_availability_zones", id="zones-repeated"
+    ),
+    pytest.param({"network_nat_gateways": "two"}, "network_nat_gateways", id="nat-mode-unknown"),
+    pytest.param({"network_flow_logs_retention_days": 8}, "network_flow_logs_retention_days", id="retention-8-days"),
+    pytest.param({"security_groups_database_engine": "oracle"}, "security_groups_database_engine", id="db-engine"),
+    pytest.param(
+        {"security_groups_cache_engines": ["redis", "hazelcast"]}, "security_groups_cache_engines", id="cache-engine"
+    ),
+    pytest.param({"security_groups_cache_engines": []}, "security_groups_cache_engines", id="no-cache-engine"),
+    pytest.param(
+        {"security_groups_alb_ingress_cidrs": ["0.0.0.0/0", "203.0.113.7/24"]},
+        "security_groups_alb_ingress_cidrs[1]",
+        id="alb-ingress-host-bits",
+    ),
+    pytest.param({"moodle_environment": "Prod_1"}, "moodle_environment", id="environment-illegal"),
+    pytest.param({"moodle_environment": "a-very-long-environment-name"}, "moodle_environment", id="environment-long"),
+    pytest.param({"moodle_environment": "prod-"}, "moodle_environment", id="environment-trailing-hyphen"),
+    pytest.param({"moodle_environment": None}, "moodle_environment", id="environment-missing"),
+    pytest.param(
+        {"network_existing_vpc_id": "vpc-0123456789abcdef0", "network_existing_public_subnet_ids": ["subnet-1"]},
+        "network_existing_public_subnet_ids",
+        id="existing-vpc-without-subnets",
+    ),
+    pytest.param({"network_existing_vpc_id": "my-vpc"}, "network_existing_vpc_id", id="existing-vpc-id-malformed"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "variable"), BAD_INPUTS)
+def test_bad_input_fails_before_any_aws_call(moto, run_playbook, overrides, variable):
+    extra_vars = {**VALID, **overrides}
+    extra_vars = {key: value for key, value in extra_vars.items() if value is not None}
+    moto.start_recording()
+
+    result = run_playbook("provision.yml", extra_vars)
+
+    requests = moto.recorded_requests()
+    assert result.returncode != 0, result.output
+    failure = result.failure()
+    assert variable in failure, f"the failure does not name {variable}:\n{failure}"
+    assert requests == [], f"AWS was called before the input was rejected: {[r.get('url') for r in requests]}"
+    left = {kind: ids for kind, ids in leftovers(clients("us-east-1", moto.url), "validation").items() if ids}
+    assert left == {}
+
+
+def test_valid_input_does_call_aws(moto, run_playbook):
+    """Guards the test above: recording works, so an empty recording means something."""
+    moto.start_recording()
+    result = run_playbook("provision.yml", VALID, "--check")
+    assert result.returncode == 0, result.output
+    assert moto.recorded_requests() != []

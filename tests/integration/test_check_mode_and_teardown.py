@@ -1,0 +1,118 @@
+"""Check mode, teardown guard and adoption of an existing VPC, against a real moto server."""
+
+from __future__ import annotations
+
+from tests.verify.network_checks import clients, leftovers
+
+ENV = {"moodle_environment": "checkmode"}
+
+
+def nothing_left(moto) -> dict:
+    return {kind: ids for kind, ids in leftovers(clients("us-east-1", moto.url), "checkmode").items() if ids}
+
+
+def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto, run_playbook):
+    result = run_playbook("provision.yml", ENV, "--check", "--diff")
+
+    assert result.returncode == 0, result.output
+    assert result.recap()["changed"] > 0
+    assert "would be created" in result.output
+    assert nothing_left(moto) == {}
+
+
+def test_check_mode_after_provision_reports_no_change(moto, run_playbook):
+    assert run_playbook("provision.yml", ENV).returncode == 0
+
+    result = run_playbook("provision.yml", ENV, "--check", "--diff")
+
+    assert result.returncode == 0, result.output
+    assert result.recap()["changed"] == 0, result.output
+
+
+def test_teardown_refuses_without_matching_confirmation(moto, run_playbook):
+    assert run_playbook("provision.yml", ENV).returncode == 0
+    vpcs_before = moto.client("ec2").describe_vpcs()["Vpcs"]
+
+    for confirm in ({}, {"teardown_confirm": "production"}):
+        result = run_playbook("teardown.yml", {**ENV, **confirm})
+        assert result.returncode != 0
+        assert "teardown_confirm=checkmode" in result.failure()
+
+    assert moto.client("ec2").describe_vpcs()["Vpcs"] == vpcs_before
+
+
+def test_teardown_check_mode_removes_nothing(moto, run_playbook):
+    assert run_playbook("provision.yml", ENV).returncode == 0
+    before = leftovers(clients("us-east-1", moto.url), "checkmode")
+
+    result = run_playbook("teardown.yml", {**ENV, "teardown_confirm": "checkmode"}, "--check")
+
+    assert result.returncode == 0, result.output
+    assert result.recap()["changed"] > 0
+    assert leftovers(clients("us-east-1", moto.url), "checkmode") == before
+
+
+def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook):
+    ec2 = moto.client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="172.20.0.0/16")["Vpc"]["VpcId"]
+    zones = ["us-east-1a", "us-east-1b"]
+    subnets = {
+        tier: [
+            ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"172.20.{base + i}.0/24", AvailabilityZone=zone)["Subnet"][
+                "SubnetId"
+            ]
+            for i, zone in enumerate(zones)
+        ]
+        for tier, base in (("public", 0), ("app", 10), ("data", 20))
+    }
+    adopt = {
+        **ENV,
+        "network_existing_vpc_id": vpc_id,
+        "network_existing_public_subnet_ids": subnets["public"],
+        "network_existing_app_subnet_ids": subnets["app"],
+        "network_existing_data_subnet_ids": subnets["data"],
+    }
+
+    first = run_playbook("provision.yml", adopt)
+    second = run_playbook("provision.yml", adopt)
+    teardown = run_playbook("teardown.yml", {**adopt, "teardown_confirm": "checkmode"})
+
+    assert first.returncode == 0, first.output
+    assert second.recap()["changed"] == 0, second.output
+    assert teardown.returncode == 0, teardown.output
+    assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]] == [vpc_id]
+    remaining = {
+        s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    }
+    assert remaining == {s for ids in subnets.values() for s in ids}
+    groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]
+    assert [g["GroupName"] for g in groups] == ["default"], "teardown left the adopted VPC's groups behind"
+    assert ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"] == []
+
+
+def test_existing_vpc_with_foreign_subnet_is_rejected(moto, run_playbook):
+    ec2 = moto.client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="172.20.0.0/16")["Vpc"]["VpcId"]
+    other = ec2.create_vpc(CidrBlock="172.21.0.0/16")["Vpc"]["VpcId"]
+    own = ec2.create_subnet(VpcId=vpc_id, CidrBlock="172.20.0.0/24")["Subnet"]["SubnetId"]
+    foreign = ec2.create_subnet(VpcId=other, CidrBlock="172.21.0.0/24")["Subnet"]["SubnetId"]
+    own2 = ec2.create_subnet(VpcId=vpc_id, CidrBlock="172.20.1.0/24")["Subnet"]["SubnetId"]
+
+    result = run_playbook(
+        "provision.yml",
+        {
+            **ENV,
+            "network_az_count": 1,
+            "network_existing_vpc_id": vpc_id,
+            "network_existing_public_subnet_ids": [own],
+            "network_existing_app_subnet_ids": [foreign],
+            "network_existing_data_subnet_ids": [own2],
+        },
+    )
+
+    assert result.returncode != 0
+    assert foreign in result.failure()
+    assert (
+        ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"][0]["GroupName"]
+        == "default"
+    )
