@@ -35,6 +35,7 @@ lint: venv ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/ansible-lint --profile production
+	$(BIN)/python scripts/role-docs.py --check
 
 sanity: venv ## ansible-test sanity on a copy under ansible_collections/lms/moodle
 	scripts/sanity.sh $(SANITY_ROOT)
@@ -43,7 +44,7 @@ unit: venv ## pytest unit tests (no network)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
 integration: venv ## pytest integration tests against a moto server on 127.0.0.1
-	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+	$(BIN)/pytest tests/integration -n 4 $(PYTEST_ARGS)
 
 platform: venv ## Start dockerd if needed and build the Debian 12 systemd base image
 	scripts/ensure-dockerd.sh

@@ -218,7 +218,8 @@ def check_present(api, args, report: Report) -> None:
 
 
 def leftovers(api, environment: str) -> dict[str, list]:
-    """Everything of the kinds the collection creates that is not AWS's own default."""
+    """Everything of the kinds the collection creates that is not AWS's own default (environment is
+    accepted for symmetry: teardown must leave nothing at all behind in a test account)."""
     ec2 = api["ec2"]
     default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
     not_default = lambda items, key="VpcId": [i for i in items if i.get(key) not in default_vpcs]  # noqa: E731
@@ -248,8 +249,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-engine", choices=sorted(DATABASE_PORTS), default="aurora-postgresql")
     parser.add_argument("--cache-engines", nargs="+", choices=sorted(CACHE_PORTS), default=["valkey"])
     parser.add_argument("--expect-empty", action="store_true", help="assert that nothing is left")
+    parser.add_argument("--list", action="store_true", help="print every resource of the kinds the collection creates")
     args = parser.parse_args(argv)
     api = clients(args.region, args.endpoint_url)
+    if args.list:
+        print(json.dumps(leftovers(api, args.environment), indent=2))
+        return 0
     report = Report()
     if args.expect_empty:
         left = {kind: ids for kind, ids in leftovers(api, args.environment).items() if ids}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make demo`: run the main job on the embedded default. AWS is a moto server on 127.0.0.1 that
+# this script starts (and leaves running so the result can be inspected); `make demo-clean` tears
+# the environment down with teardown.yml and stops the server.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+python="$root/.venv/bin/python"
+state="$root/.cache/moto/demo"
+export ANSIBLE_CONFIG="$root/ansible.cfg"
+export ANSIBLE_COLLECTIONS_PATH="$root/.cache/collections"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+environment="$("$python" -c 'import yaml; print(yaml.safe_load(open("inventories/local/group_vars/all.yml"))["moodle_environment"])')"
+
+if [ "${1:-}" = "clean" ]; then
+  if AWS_ENDPOINT_URL="$("$python" scripts/moto-server.py url --state "$state" 2>/dev/null)"; then
+    export AWS_ENDPOINT_URL
+    "$root/.venv/bin/ansible-playbook" -i inventories/local playbooks/teardown.yml -e "teardown_confirm=$environment"
+  fi
+  "$python" scripts/moto-server.py stop --state "$state"
+  echo "Demo removed."
+  exit 0
+fi
+
+AWS_ENDPOINT_URL="$("$python" scripts/moto-server.py start --state "$state")"
+export AWS_ENDPOINT_URL
+echo "moto server (stands in for AWS): $AWS_ENDPOINT_URL"
+"$root/.venv/bin/ansible-playbook" -i inventories/local playbooks/provision.yml
+
+echo
+echo "Resources now in the (moto) account, by type:"
+"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
+echo
+echo "Checked against the reference architecture:"
+"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
+echo
+echo "The moto server keeps running at $AWS_ENDPOINT_URL. Run 'make demo-clean' to tear down and stop it."
