@@ -1,7 +1,7 @@
 """Keep the variable table of every role README in sync with its meta/argument_specs.yml.
 
-    python scripts/role-docs.py           rewrite the tables
-    python scripts/role-docs.py --check   fail when a README is out of date (run by `make lint`)
+python scripts/role-docs.py           rewrite the tables
+python scripts/role-docs.py --check   fail when a README is out of date (run by `make lint`)
 """
 
 from __future__ import annotations
