@@ -45,8 +45,8 @@ def table(options: dict) -> str:
 
 
 def render(readme: str, options: dict) -> str:
-    head, _, rest = readme.partition(BEGIN)
-    _, _, tail = rest.partition(END)
+    head, _begin, rest = readme.partition(BEGIN)
+    _table, _end, tail = rest.partition(END)
     return f"{head}{BEGIN}\n{table(options)}\n{END}{tail}"
 
 

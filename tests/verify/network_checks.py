@@ -147,7 +147,9 @@ def check_gateways_and_routes(ec2, vpc_id: str, by_tier: dict, nat_mode: str, re
 
 
 def expected_rules(groups: dict[str, str], database_engine: str, cache_engines: list[str]) -> dict:
-    tcp = lambda port, source: ("tcp", port, port, source)  # noqa: E731
+    def tcp(port: int, source: str) -> tuple:
+        return ("tcp", port, port, source)
+
     return {
         "alb": (
             {tcp(80, "0.0.0.0/0"), tcp(443, "0.0.0.0/0")},
@@ -222,7 +224,10 @@ def leftovers(api, environment: str) -> dict[str, list]:
     accepted for symmetry: teardown must leave nothing at all behind in a test account)."""
     ec2 = api["ec2"]
     default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
-    not_default = lambda items, key="VpcId": [i for i in items if i.get(key) not in default_vpcs]  # noqa: E731
+
+    def not_default(items: list[dict]) -> list[dict]:
+        return [item for item in items if item.get("VpcId") not in default_vpcs]
+
     return {
         "vpcs": [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")],
         "subnets": [s["SubnetId"] for s in not_default(ec2.describe_subnets()["Subnets"])],
