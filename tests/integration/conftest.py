@@ -16,6 +16,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
 
+# These tests only ever talk to their own moto server: never let a developer's real credentials or
+# profile be picked up by boto3 or by the playbooks.
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)
+for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+    os.environ.pop(variable, None)
+
 
 @dataclass
 class Moto:
