@@ -30,8 +30,21 @@ echo "moto server (stands in for AWS): $AWS_ENDPOINT_URL"
 echo
 echo "Resources now in the (moto) account, by type:"
 "$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
+"$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
 echo
-echo "Checked against the reference architecture:"
+echo "SSM parameter catalogue /$environment/moodle/:"
+"$python" - "$AWS_ENDPOINT_URL" "$environment" <<'PY'
+import sys
+import boto3
+ssm = boto3.client("ssm", endpoint_url=sys.argv[1], region_name="us-east-1")
+for page in ssm.get_paginator("get_parameters_by_path").paginate(Path=f"/{sys.argv[2]}/moodle/", Recursive=True):
+    for parameter in page["Parameters"]:
+        print(f"  {parameter['Name']} = {parameter['Value']}")
+PY
+echo
+echo "Checked against the reference architecture and the design decisions:"
 "$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
+"$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" \
+  --session valkey:node:1 --application valkey:node:1
 echo
 echo "The moto server keeps running at $AWS_ENDPOINT_URL. Run 'make demo-clean' to tear down and stop it."

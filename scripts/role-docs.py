@@ -58,7 +58,8 @@ def main() -> int:
     for spec_file in sorted(ROOT.glob("roles/*/meta/argument_specs.yml")):
         role = spec_file.parents[1]
         readme = role / "README.md"
-        options = yaml.safe_load(spec_file.read_text())["argument_specs"]["main"]["options"]
+        entry_points = yaml.safe_load(spec_file.read_text())["argument_specs"]
+        options = entry_points.get("main", next(iter(entry_points.values())))["options"]
         current = readme.read_text() if readme.exists() else ""
         if BEGIN not in current or END not in current:
             stale.append(f"{readme.relative_to(ROOT)} has no generated variables section")

@@ -65,6 +65,43 @@ BAD_INPUTS = [
         id="existing-vpc-without-subnets",
     ),
     pytest.param({"network_existing_vpc_id": "my-vpc"}, "network_existing_vpc_id", id="existing-vpc-id-malformed"),
+    # Data tier
+    pytest.param(
+        {"database_mode": "serverless", "database_serverless_min_acu": 8, "database_serverless_max_acu": 4},
+        "database_serverless_min_acu",
+        id="acu-min-above-max",
+    ),
+    pytest.param(
+        {"database_mode": "serverless", "database_serverless_max_acu": 0.7},
+        "database_serverless_max_acu",
+        id="acu-step",
+    ),
+    pytest.param({"database_engine": "oracle"}, "database_engine", id="database-engine-unknown"),
+    pytest.param({"database_engine_version": "latest"}, "database_engine_version", id="database-version-format"),
+    pytest.param(
+        {"database_engine_version": "8.0.mysql_aurora.3.08.0"},
+        "database_engine_version",
+        id="mysql-version-for-postgres",
+    ),
+    pytest.param({"database_instance_class": "r6g.large"}, "database_instance_class", id="db-instance-class"),
+    pytest.param({"database_backup_retention_days": 40}, "database_backup_retention_days", id="db-retention-40"),
+    pytest.param({"database_reader_count": 16}, "database_reader_count", id="db-readers-16"),
+    pytest.param({"database_master_username": "admin"}, "database_master_username", id="db-user-reserved"),
+    pytest.param({"cache_application_engine": "memcached"}, "cache_application_engine", id="memcached-application"),
+    pytest.param({"cache_session_node_type": "db.r6g.large"}, "cache_session_node_type", id="cache-node-type-db"),
+    pytest.param({"cache_session_node_type": "cache.t2.micro"}, "cache_session_node_type", id="valkey-on-t2"),
+    pytest.param({"cache_application_nodes": 7}, "cache_application_nodes", id="cache-nodes-7"),
+    pytest.param({"cache_engine_versions": {"valkey": "latest"}}, "cache_engine_versions", id="cache-version"),
+    pytest.param({"cache_session_mode": "cluster"}, "cache_session_mode", id="cache-mode-unknown"),
+    pytest.param(
+        {"file_system_throughput_mode": "provisioned"},
+        "file_system_provisioned_throughput_mibps",
+        id="efs-provisioned-without-throughput",
+    ),
+    pytest.param({"file_system_transition_to_ia": "AFTER_2_DAYS"}, "file_system_transition_to_ia", id="efs-ia"),
+    pytest.param({"file_system_backup": "yes"}, "file_system_backup", id="efs-backup-choice"),
+    pytest.param({"moodle_wwwroot": "https://moodle.example.edu/"}, "parameters_wwwroot", id="wwwroot-trailing-slash"),
+    pytest.param({"parameters_extra": {"flat": "x"}}, "parameters_extra", id="parameter-key-without-group"),
 ]
 
 

@@ -146,7 +146,7 @@ def check_gateways_and_routes(ec2, vpc_id: str, by_tier: dict, nat_mode: str, re
                 )
 
 
-def expected_rules(groups: dict[str, str], database_engine: str, cache_engines: list[str]) -> dict:
+def expected_rules(groups: dict[str, str], database_engine: str, cache_engines: list[str], serverless: bool) -> dict:
     def tcp(port: int, source: str) -> tuple:
         return ("tcp", port, port, source)
 
@@ -157,7 +157,14 @@ def expected_rules(groups: dict[str, str], database_engine: str, cache_engines: 
         ),
         "web": ({tcp(80, groups["alb"]), tcp(443, groups["alb"])}, {("-1", None, None, "0.0.0.0/0")}),
         "database": ({tcp(DATABASE_PORTS[database_engine], groups["web"])}, set()),
-        "cache": ({tcp(CACHE_PORTS[e], groups["web"]) for e in cache_engines}, set()),
+        "cache": (
+            {
+                tcp(CACHE_PORTS[e] + offset, groups["web"])
+                for e in cache_engines
+                for offset in ((0, 1) if serverless else (0,))
+            },
+            set(),
+        ),
         "efs": ({tcp(2049, groups["web"]), tcp(2049, groups["efs"])}, set()),
     }
 
@@ -172,7 +179,7 @@ def check_security_groups(ec2, args, vpc_id: str, report: Report) -> None:
     if set(by_name) != {"alb", "web", "database", "cache", "efs"}:
         return
     ids = {name: group["GroupId"] for name, group in by_name.items()}
-    for name, (ingress, egress) in expected_rules(ids, database_engine, cache_engines).items():
+    for name, (ingress, egress) in expected_rules(ids, database_engine, cache_engines, args.cache_serverless).items():
         got_in = permission_set(by_name[name]["IpPermissions"])
         got_out = permission_set(by_name[name]["IpPermissionsEgress"])
         report.check(got_in == ingress, f"{name} ingress {sorted(map(str, got_in))} != {sorted(map(str, ingress))}")
@@ -253,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nat", choices=["per_az", "single"], default="per_az")
     parser.add_argument("--database-engine", choices=sorted(DATABASE_PORTS), default="aurora-postgresql")
     parser.add_argument("--cache-engines", nargs="+", choices=sorted(CACHE_PORTS), default=["valkey"])
+    parser.add_argument("--cache-serverless", action="store_true", help="a cache is serverless (reader ports)")
     parser.add_argument("--expect-empty", action="store_true", help="assert that nothing is left")
     parser.add_argument("--list", action="store_true", help="print every resource of the kinds the collection creates")
     args = parser.parse_args(argv)
