@@ -161,6 +161,8 @@ def check_present(api, args, report: Report) -> None:
     cluster = check_database(api, args, subnets, groups, report)
     actual = {
         "efs/id": fs.get("FileSystemId"),
+        "efs/dns_name": f"{fs.get('FileSystemId')}.efs.{args.region}.amazonaws.com",
+        "db/engine_version": cluster.get("EngineVersion"),
         "db/writer_endpoint": cluster.get("Endpoint"),
         "db/reader_endpoint": cluster.get("ReaderEndpoint"),
         "db/engine": cluster.get("Engine"),
