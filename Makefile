@@ -56,8 +56,12 @@ molecule: venv platform ## Every molecule scenario
 build: venv ## Build the collection tarball and install it into a scratch path
 	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	$(BIN)/ansible-galaxy collection build --output-path $(CACHE)/build .
-	$(BIN)/ansible-galaxy collection install --offline --no-deps -p $(CACHE)/build/installed $(CACHE)/build/lms-moodle-*.tar.gz
+	# A scratch collections path only: the development link in .cache/collections must not count as "installed".
+	ANSIBLE_COLLECTIONS_PATH=$(CACHE)/build/installed $(BIN)/ansible-galaxy collection install --offline --no-deps \
+	  -p $(CACHE)/build/installed $(CACHE)/build/lms-moodle-*.tar.gz
 	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/meta/runtime.yml
+	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/roles/network/meta/argument_specs.yml
+	! tar -tzf $(CACHE)/build/lms-moodle-*.tar.gz | grep -E '^(\.cache|\.venv|molecule|tests/integration)/' 
 
 test: lint sanity unit integration build molecule ## The whole test suite (what CI runs)
 

@@ -134,6 +134,22 @@ class CacheClusterErrorHandler(ElastiCacheErrorHandler):
         return is_boto3_error_code("CacheClusterNotFound")
 
 
+# ---------------------------------------------------------------------------------------------------- options
+
+
+def node_options() -> dict[str, Any]:
+    """Argument-spec entries that cache clusters and replication groups share, as the lms.moodle.elasticache_nodes
+    doc fragment documents them."""
+    return {
+        "cache_node_type": dict(type="str"),
+        "cache_subnet_group_name": dict(type="str"),
+        "security_group_ids": dict(type="list", elements="str"),
+        "parameter_group_name": dict(type="str"),
+        "preferred_maintenance_window": dict(type="str"),
+        "apply_immediately": dict(type="bool", default=True),
+    }
+
+
 # ---------------------------------------------------------------------------------------------------- AWS calls
 
 

@@ -18,11 +18,6 @@ description:
 author:
   - lms.moodle maintainers (@lms-moodle)
 options:
-  state:
-    description: Whether the flow log should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   resource_id:
     description: Id of the VPC, subnet or network interface.
     type: str
@@ -66,13 +61,8 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Predicts the change without making it.
-  diff_mode:
-    support: full
-    description: Returns the flow log before and after.
+  - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.state
 """
 
 EXAMPLES = r"""
@@ -130,6 +120,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.ec2 import ensure_ec2_t
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
 from ansible_collections.lms.moodle.plugins.module_utils.ec2_flow_log import (
     AnsibleFlowLogError,
     build_params,
@@ -203,7 +194,7 @@ def validate(module):
 
 def main():
     argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
         resource_id=dict(type="str", required=True),
         resource_type=dict(type="str", choices=["VPC", "Subnet", "NetworkInterface"], default="VPC"),
         traffic_type=dict(type="str", choices=["ACCEPT", "REJECT", "ALL"], default="ALL"),
@@ -213,8 +204,7 @@ def main():
         deliver_logs_permission_arn=dict(type="str"),
         max_aggregation_interval=dict(type="int", choices=[60, 600], default=600),
         log_format=dict(type="str"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
+        **tags_options(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -123,13 +123,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Predicts the change without making it.
-  diff_mode:
-    support: full
-    description: Returns the file system before and after.
+  - lms.moodle.attributes.check_mode_full_diff_full
 """
 
 EXAMPLES = r"""
@@ -260,6 +254,7 @@ file_system:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
 from ansible_collections.lms.moodle.plugins.module_utils.efs import (
     AnsibleEFSError,
     create_file_system,
@@ -389,7 +384,7 @@ def lifecycle_spec():
 
 def main():
     argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
         name=dict(type="str", required=True),
         encrypted=dict(type="bool", default=True),
         kms_key_id=dict(type="str"),
@@ -407,10 +402,8 @@ def main():
             ),
         ),
         purge_mount_targets=dict(type="bool", default=True),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
+        **tags_options(),
+        **wait_options(timeout=600),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -24,11 +24,6 @@ description:
 author:
   - lms.moodle maintainers (@lms-moodle)
 options:
-  state:
-    description: Whether the cluster should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   cache_cluster_id:
     description:
       - Identifier of the cluster.
@@ -36,9 +31,6 @@ options:
         trailing hyphen.
     type: str
     required: true
-  cache_node_type:
-    description: Node type, for example V(cache.t4g.small). Required with O(state=present).
-    type: str
   num_cache_nodes:
     description: Number of nodes.
     type: int
@@ -60,55 +52,25 @@ options:
       - One Availability Zone per node (a zone may repeat). Only used when the cluster is created.
     type: list
     elements: str
-  cache_subnet_group_name:
-    description: Cache subnet group (VPC subnets) of the nodes. Cannot be changed on an existing cluster.
-    type: str
-  security_group_ids:
-    description: VPC security groups of the nodes. Not managed when omitted.
-    type: list
-    elements: str
   port:
     description: Port the nodes listen on. Cannot be changed on an existing cluster.
     type: int
     default: 11211
-  parameter_group_name:
-    description: Cache parameter group; the engine default when omitted (then not managed).
-    type: str
-  preferred_maintenance_window:
-    description: Weekly UTC maintenance time range, for example V(sun:05:00-sun:06:00).
-    type: str
   transit_encryption:
     description:
       - Whether connections use TLS (Memcached 1.6.12 or later, in a VPC). Cannot be changed on an existing
         cluster.
     type: bool
     default: false
-  apply_immediately:
-    description: Whether modifications are applied now rather than in the next maintenance window.
-    type: bool
-    default: true
-  wait:
-    description:
-      - Wait until the cluster is available after a creation or modification, or gone after a deletion.
-      - An existing cluster that is not available is waited for before it is modified.
-    type: bool
-    default: true
-  wait_timeout:
-    description: How many seconds to wait.
-    type: int
-    default: 1800
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Predicts the change without making it.
-  diff_mode:
-    support: full
-    description: Returns the cluster before and after.
+  - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.state
+  - lms.moodle.elasticache_nodes
+  - lms.moodle.wait
 """
 
 EXAMPLES = r"""
@@ -252,6 +214,7 @@ endpoints:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
 from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     CACHE_CLUSTER_IMMUTABLE,
     CACHE_CLUSTER_MUTABLE,
@@ -268,6 +231,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     list_tags,
     modify_cache_cluster,
     modify_cache_cluster_params,
+    node_options,
     normalize_cache_cluster,
     predict,
     predicted_cache_cluster,
@@ -356,24 +320,17 @@ def ensure_absent(module, client, cluster):
 
 def main():
     argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
+        **node_options(),
         cache_cluster_id=dict(type="str", required=True),
-        cache_node_type=dict(type="str"),
         num_cache_nodes=dict(type="int", default=2),
         engine_version=dict(type="str"),
         az_mode=dict(type="str", choices=["single-az", "cross-az"]),
         preferred_availability_zones=dict(type="list", elements="str"),
-        cache_subnet_group_name=dict(type="str"),
-        security_group_ids=dict(type="list", elements="str"),
         port=dict(type="int", default=11211),
-        parameter_group_name=dict(type="str"),
-        preferred_maintenance_window=dict(type="str"),
         transit_encryption=dict(type="bool", default=False),
-        apply_immediately=dict(type="bool", default=True),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
+        **tags_options(),
+        **wait_options(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -29,10 +29,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Read-only.
+  - lms.moodle.attributes.info
 """
 
 EXAMPLES = r"""

@@ -29,11 +29,6 @@ description:
 author:
   - lms.moodle maintainers (@lms-moodle)
 options:
-  state:
-    description: Whether the replication group should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   replication_group_id:
     description:
       - Identifier of the replication group.
@@ -55,10 +50,6 @@ options:
       - Engine version, for example V(7.2) or V(8.0). A version that AWS reports with more detail (V(7.2.6))
         matches; a different one upgrades the group.
       - The AWS default version when omitted; not managed on an existing group then.
-    type: str
-  cache_node_type:
-    description:
-      - Node type, for example V(cache.t4g.small). Required with O(state=present).
     type: str
   num_cache_clusters:
     description:
@@ -104,58 +95,30 @@ options:
       - Each run with a strategy modifies the group, so pass it only when the token changes.
     type: str
     choices: [ROTATE, SET]
-  cache_subnet_group_name:
-    description: Cache subnet group (VPC subnets) of the nodes. Cannot be changed on an existing group.
-    type: str
-  security_group_ids:
-    description: VPC security groups of the nodes. Not managed when omitted.
-    type: list
-    elements: str
   port:
     description: Port the nodes listen on. Cannot be changed on an existing group.
     type: int
     default: 6379
-  parameter_group_name:
-    description: Cache parameter group; the engine default when omitted (then not managed).
-    type: str
   snapshot_retention_limit:
     description: Days to keep automatic snapshots, 0 to 35 (0 turns them off). Not managed when omitted.
     type: int
   snapshot_window:
     description: Daily UTC time range of the automatic snapshot, for example V(03:00-04:00).
     type: str
-  preferred_maintenance_window:
-    description: Weekly UTC maintenance time range, for example V(sun:05:00-sun:06:00).
-    type: str
-  apply_immediately:
-    description:
-      - Whether modifications are applied now rather than in the next maintenance window.
-    type: bool
-    default: true
   final_snapshot_identifier:
     description: With O(state=absent), name of a snapshot taken before the group is deleted.
     type: str
-  wait:
-    description:
-      - Wait until the group is available after a creation or modification, or gone after a deletion.
-      - An existing group that is not available is waited for before it is modified.
-    type: bool
-    default: true
-  wait_timeout:
-    description: How many seconds to wait.
-    type: int
-    default: 1800
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.state
+  - lms.moodle.elasticache_nodes
+  - lms.moodle.wait
 attributes:
-  check_mode:
-    support: full
-    description: Predicts the change without making it.
   diff_mode:
-    support: full
     description: Returns the replication group before and after (never the AUTH token).
 """
 
@@ -324,6 +287,7 @@ replication_group:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
 from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     REPLICATION_GROUP_IMMUTABLE,
     REPLICATION_GROUP_MUTABLE,
@@ -339,6 +303,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     list_tags,
     modify_replication_group,
     modify_replication_group_params,
+    node_options,
     normalize_replication_group,
     predict,
     predicted_replication_group,
@@ -451,12 +416,12 @@ def ensure_absent(module, client, group, member):
 
 def main():
     argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
+        **node_options(),
         replication_group_id=dict(type="str", required=True),
         description=dict(type="str", default="Managed by lms.moodle"),
         engine=dict(type="str", choices=["redis", "valkey"], default="valkey"),
         engine_version=dict(type="str"),
-        cache_node_type=dict(type="str"),
         num_cache_clusters=dict(type="int", default=2),
         automatic_failover=dict(type="bool"),
         multi_az=dict(type="bool"),
@@ -465,19 +430,12 @@ def main():
         kms_key_id=dict(type="str", no_log=False),
         auth_token=dict(type="str", no_log=True),
         auth_token_update_strategy=dict(type="str", choices=["ROTATE", "SET"], no_log=False),
-        cache_subnet_group_name=dict(type="str"),
-        security_group_ids=dict(type="list", elements="str"),
         port=dict(type="int", default=6379),
-        parameter_group_name=dict(type="str"),
         snapshot_retention_limit=dict(type="int"),
         snapshot_window=dict(type="str"),
-        preferred_maintenance_window=dict(type="str"),
-        apply_immediately=dict(type="bool", default=True),
         final_snapshot_identifier=dict(type="str"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
+        **tags_options(),
+        **wait_options(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -21,11 +21,6 @@ description:
 author:
   - lms.moodle maintainers (@lms-moodle)
 options:
-  state:
-    description: Whether the cache should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   name:
     description:
       - Name of the cache (C(ServerlessCacheName)).
@@ -106,29 +101,17 @@ options:
     description:
       - With O(state=absent), name of a snapshot to take before the cache is deleted.
     type: str
-  wait:
-    description:
-      - Wait until the cache is C(available) after creating or modifying it, or gone after deleting it.
-      - Also waits for a cache that is still being created or modified before changing or deleting it.
-    type: bool
-    default: true
-  wait_timeout:
-    description: Seconds to wait before failing.
-    type: int
-    default: 1800
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Predicts the change without making it.
-  diff_mode:
-    support: full
-    description: Returns the cache before and after.
+  - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.state
+  - lms.moodle.wait
 notes:
+  - With O(wait=true), a cache that is still being created or modified is waited for before it is changed or
+    deleted.
   - Waiting polls C(DescribeServerlessCaches) every 15 seconds; creating a cache usually takes a few minutes.
 """
 
@@ -273,6 +256,7 @@ serverless_cache:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
 from ansible_collections.lms.moodle.plugins.module_utils.elasticache_serverless import (
     BUSY_STATUSES,
     ENGINES,
@@ -378,7 +362,7 @@ def ensure_absent(module, client):
 
 def main():
     argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
         name=dict(type="str", required=True),
         engine=dict(type="str", choices=list(ENGINES), default="valkey"),
         major_engine_version=dict(type="str"),
@@ -399,10 +383,8 @@ def main():
         daily_snapshot_time=dict(type="str"),
         user_group_id=dict(type="str"),
         final_snapshot_name=dict(type="str"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
+        **tags_options(),
+        **wait_options(),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     errors = validation_errors(module.params)

@@ -6,6 +6,8 @@ import pytest
 
 from ansible_collections.lms.moodle.plugins.module_utils import elasticache as ec
 
+from ..elasticache_samples import replication_group as group
+
 TOKEN = "Sup3r-s3cret-t0ken-value"
 
 
@@ -195,34 +197,6 @@ def test_same_value(option, current, wanted, same):
     assert ec.same_value(option, current, wanted) is same
 
 
-def group(**overrides):
-    value = {
-        "ReplicationGroupId": "moodle-cache",
-        "Description": "d",
-        "Status": "available",
-        "MemberClusters": ["moodle-cache-001", "moodle-cache-002"],
-        "NodeGroups": [
-            {
-                "NodeGroupId": "0001",
-                "PrimaryEndpoint": {"Address": "master.example", "Port": 6379},
-                "ReaderEndpoint": {"Address": "replica.example", "Port": 6379},
-            }
-        ],
-        "AutomaticFailover": "enabled",
-        "MultiAZ": "enabled",
-        "CacheNodeType": "cache.t4g.small",
-        "TransitEncryptionEnabled": True,
-        "AtRestEncryptionEnabled": True,
-        "AuthTokenEnabled": True,
-        "SnapshotRetentionLimit": 1,
-        "SnapshotWindow": "03:00-04:00",
-        "ARN": "arn:aws:elasticache:us-east-1:1:replicationgroup:moodle-cache",
-        "Engine": "valkey",
-    }
-    value.update(overrides)
-    return value
-
-
 MEMBER = {
     "CacheClusterId": "moodle-cache-001",
     "Engine": "valkey",
@@ -280,8 +254,8 @@ def test_normalize_replication_group_never_has_the_token_and_names_endpoints():
     result = ec.normalize_replication_group(group(AuthToken=TOKEN), MEMBER, {"Environment": "prod"})
 
     assert TOKEN not in repr(result)
-    assert result["primary_endpoint"] == {"address": "master.example", "port": 6379}
-    assert result["reader_endpoint"] == {"address": "replica.example", "port": 6379}
+    assert result["primary_endpoint"] == {"address": "master.moodle-cache.example", "port": 6379}
+    assert result["reader_endpoint"] == {"address": "replica.moodle-cache.example", "port": 6379}
     assert result["configuration_endpoint"] is None
     assert result["transit_encryption_enabled"] is True
     assert "transit_encryption" not in result

@@ -6,15 +6,11 @@ replacement of immutable attributes, tag updates and the error paths.
 
 from __future__ import annotations
 
-import json
-
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
 from ansible_collections.lms.moodle.plugins.modules import ec2_vpc_flow_log, ec2_vpc_flow_log_info
+
+from .helpers import module_args, run_module, tag_list
 
 VPC = "vpc-0123456789abcdef0"
 ROLE = "arn:aws:iam::123456789012:role/prod-vpc-flow-logs"
@@ -32,27 +28,13 @@ def flow_log(flow_log_id="fl-1", traffic="ALL", role=ROLE, interval=600, tags=No
         "DeliverLogsPermissionArn": role,
         "MaxAggregationInterval": interval,
         "FlowLogStatus": "ACTIVE",
-        "Tags": [{"Key": k, "Value": v} for k, v in (tags or {"Environment": "prod"}).items()],
+        "Tags": tag_list(tags or {"Environment": "prod"}),
     }
 
 
 @pytest.fixture
-def ec2(monkeypatch):
-    client = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
-
-
-def run(module, capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        module.main()
-    result = json.loads(capsys.readouterr().out)
-    result["rc"] = exit_info.value.code
-    return result
+def ec2(stub_aws):
+    return stub_aws("ec2")
 
 
 def present(**overrides):
@@ -62,8 +44,7 @@ def present(**overrides):
         "deliver_logs_permission_arn": ROLE,
         "tags": {"Environment": "prod"},
     }
-    args.update(overrides)
-    return args
+    return module_args(args, overrides)
 
 
 def test_creates_when_missing(ec2, capsys):
@@ -84,7 +65,7 @@ def test_creates_when_missing(ec2, capsys):
     )
     ec2.add_response("describe_flow_logs", {"FlowLogs": [flow_log()]}, FILTER)
 
-    result = run(ec2_vpc_flow_log, capsys, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, **present())
 
     assert result["changed"] is True
     assert result["replaced"] is False
@@ -96,7 +77,7 @@ def test_creates_when_missing(ec2, capsys):
 def test_check_mode_predicts_creation_without_calling_create(ec2, capsys):
     ec2.add_response("describe_flow_logs", {"FlowLogs": []}, FILTER)
 
-    result = run(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present())
 
     assert result["changed"] is True
     assert result["flow_log"]["resource_id"] == VPC
@@ -112,7 +93,7 @@ def test_unchanged_when_everything_matches(ec2, capsys):
         {"Filters": [{"Name": "resource-id", "Values": ["fl-1"]}]},
     )
 
-    result = run(ec2_vpc_flow_log, capsys, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, **present())
 
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"]
@@ -122,7 +103,7 @@ def test_flow_log_to_another_destination_is_not_ours(ec2, capsys):
     other = {**flow_log("fl-9"), "LogGroupName": "/somebody/else"}
     ec2.add_response("describe_flow_logs", {"FlowLogs": [other]}, FILTER)
 
-    result = run(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present())
 
     assert result["changed"] is True
     assert result["diff"]["before"] == {}
@@ -134,7 +115,7 @@ def test_immutable_change_replaces_the_flow_log(ec2, capsys):
     ec2.add_response("create_flow_logs", {"FlowLogIds": ["fl-2"], "Unsuccessful": []}, None)
     ec2.add_response("describe_flow_logs", {"FlowLogs": [flow_log("fl-2")]}, FILTER)
 
-    result = run(ec2_vpc_flow_log, capsys, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, **present())
 
     assert result["changed"] is True
     assert result["replaced"] is True
@@ -145,7 +126,7 @@ def test_immutable_change_replaces_the_flow_log(ec2, capsys):
 def test_immutable_change_in_check_mode_predicts_replacement_only(ec2, capsys):
     ec2.add_response("describe_flow_logs", {"FlowLogs": [flow_log(interval=60)]}, FILTER)
 
-    result = run(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present())
 
     assert result["changed"] is True
     assert result["replaced"] is True
@@ -160,7 +141,7 @@ def test_tag_change_in_check_mode_is_predicted(ec2, capsys):
         {"Filters": [{"Name": "resource-id", "Values": ["fl-1"]}]},
     )
 
-    result = run(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present(tags={"Environment": "staging"}))
+    result = run_module(ec2_vpc_flow_log, capsys, _ansible_check_mode=True, **present(tags={"Environment": "staging"}))
 
     assert result["changed"] is True
     assert result["replaced"] is False
@@ -170,19 +151,19 @@ def test_tag_change_in_check_mode_is_predicted(ec2, capsys):
 
 def test_absent_deletes_and_check_mode_does_not(ec2, capsys):
     ec2.add_response("describe_flow_logs", {"FlowLogs": [flow_log()]}, FILTER)
-    result = run(
+    result = run_module(
         ec2_vpc_flow_log, capsys, _ansible_check_mode=True, state="absent", resource_id=VPC, log_group_name=GROUP
     )
     assert result["changed"] is True
 
     ec2.add_response("describe_flow_logs", {"FlowLogs": [flow_log()]}, FILTER)
     ec2.add_response("delete_flow_logs", {"Unsuccessful": []}, {"FlowLogIds": ["fl-1"]})
-    result = run(ec2_vpc_flow_log, capsys, state="absent", resource_id=VPC, log_group_name=GROUP)
+    result = run_module(ec2_vpc_flow_log, capsys, state="absent", resource_id=VPC, log_group_name=GROUP)
     assert result["changed"] is True
     assert result["flow_log"] == {}
 
     ec2.add_response("describe_flow_logs", {"FlowLogs": []}, FILTER)
-    result = run(ec2_vpc_flow_log, capsys, state="absent", resource_id=VPC, log_group_name=GROUP)
+    result = run_module(ec2_vpc_flow_log, capsys, state="absent", resource_id=VPC, log_group_name=GROUP)
     assert result["changed"] is False
 
 
@@ -194,7 +175,7 @@ def test_create_failure_reported_by_aws_is_a_clear_error(ec2, capsys):
         None,
     )
 
-    result = run(ec2_vpc_flow_log, capsys, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, **present())
 
     assert result["failed"] is True
     assert "Access denied for LogDestination" in result["msg"]
@@ -203,7 +184,7 @@ def test_create_failure_reported_by_aws_is_a_clear_error(ec2, capsys):
 def test_api_errors_fail_with_the_action(ec2, capsys):
     ec2.add_client_error("describe_flow_logs", "UnauthorizedOperation", "not allowed", expected_params=FILTER)
 
-    result = run(ec2_vpc_flow_log, capsys, **present())
+    result = run_module(ec2_vpc_flow_log, capsys, **present())
 
     assert result["failed"] is True
     assert "describe flow logs" in result["msg"]
@@ -220,7 +201,7 @@ def test_api_errors_fail_with_the_action(ec2, capsys):
     ],
 )
 def test_invalid_arguments_fail_before_any_call(ec2, capsys, args, message):
-    result = run(ec2_vpc_flow_log, capsys, **args)
+    result = run_module(ec2_vpc_flow_log, capsys, **args)
 
     assert result["failed"] is True
     assert message in result["msg"]
@@ -238,7 +219,7 @@ def test_info_lists_by_resource_and_filters(ec2, capsys):
         },
     )
 
-    result = run(ec2_vpc_flow_log_info, capsys, resource_id=VPC, filters={"tag:Environment": "prod"})
+    result = run_module(ec2_vpc_flow_log_info, capsys, resource_id=VPC, filters={"tag:Environment": "prod"})
 
     assert result["changed"] is False
     assert result["flow_logs"][0]["flow_log_id"] == "fl-1"

@@ -8,16 +8,12 @@ happy path except UpdateFileSystem and PutBackupPolicy, which it does not implem
 from __future__ import annotations
 
 import datetime
-import json
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import efs
 from ansible_collections.lms.moodle.plugins.modules import efs_file_system, efs_file_system_info
+
+from .helpers import module_args, run_module, tag_list
 
 NAME = "prod-moodledata"
 FS_ID = "fs-0123456789abcdef0"
@@ -46,7 +42,7 @@ def file_system(
         "PerformanceMode": performance,
         "Encrypted": encrypted,
         "ThroughputMode": mode,
-        "Tags": [{"Key": key, "Value": value} for key, value in tags.items()],
+        "Tags": tag_list(tags),
     }
     if "Name" in tags:
         description["Name"] = tags["Name"]
@@ -72,28 +68,9 @@ def mt_id(subnet):
     return f"fsmt-{subnet[-8:]}"
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(efs, "POLL_INTERVAL", 0)
-
-
 @pytest.fixture
-def stub(monkeypatch):
-    client = boto3.client("efs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
-
-
-def run(module, capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        module.main()
-    result = json.loads(capsys.readouterr().out)
-    result["rc"] = exit_info.value.code
-    return result
+def stub(stub_aws):
+    return stub_aws("efs")
 
 
 def present(**overrides):
@@ -107,8 +84,7 @@ def present(**overrides):
         ],
         "tags": {"Environment": "prod"},
     }
-    args.update(overrides)
-    return args
+    return module_args(args, overrides)
 
 
 def expect_find(stub, found=None):
@@ -186,7 +162,7 @@ def test_creates_file_system_with_mount_targets_backup_and_lifecycle(stub, capsy
     expect_describe_by_id(stub, file_system())
     expect_read(stub, [mount_target(SUBNET_A), mount_target(SUBNET_B)], lifecycle=LIFECYCLE_API, backup="ENABLED")
 
-    result = run(efs_file_system, capsys, **present())
+    result = run_module(efs_file_system, capsys, **present())
 
     assert result["changed"] is True
     created = result["file_system"]
@@ -219,7 +195,7 @@ def test_creates_provisioned_without_backup_or_mount_targets_and_without_waiting
     expect_describe_by_id(stub, file_system(state="creating", mode="provisioned", mibps=64.0))
     expect_read(stub)
 
-    result = run(
+    result = run_module(
         efs_file_system,
         capsys,
         name=NAME,
@@ -240,7 +216,7 @@ def test_creates_provisioned_without_backup_or_mount_targets_and_without_waiting
 def test_check_mode_on_missing_predicts_without_id(stub, capsys):
     expect_find(stub)
 
-    result = run(efs_file_system, capsys, _ansible_check_mode=True, **present())
+    result = run_module(efs_file_system, capsys, _ansible_check_mode=True, **present())
 
     assert result["changed"] is True
     predicted = result["file_system"]
@@ -264,7 +240,7 @@ def test_check_mode_on_missing_predicts_without_id(stub, capsys):
 def test_rerun_is_unchanged(stub, capsys):
     expect_existing(stub)
 
-    result = run(efs_file_system, capsys, **present())
+    result = run_module(efs_file_system, capsys, **present())
 
     assert result["changed"] is False
     assert result["file_system"]["file_system_id"] == FS_ID
@@ -276,7 +252,7 @@ def test_backup_and_lifecycle_omitted_call_neither_api(stub, capsys):
     expect_find(stub, file_system())
     expect_read(stub, [mount_target(SUBNET_A)])
 
-    result = run(efs_file_system, capsys, name=NAME, tags={"Environment": "prod"})
+    result = run_module(efs_file_system, capsys, name=NAME, tags={"Environment": "prod"})
 
     assert result["changed"] is False
     assert "backup_policy" not in result["file_system"]
@@ -291,7 +267,7 @@ def test_security_groups_are_compared_in_any_order(stub, capsys, reported, wante
         {"subnet_id": SUBNET_A, "security_groups": wanted},
         {"subnet_id": SUBNET_B, "security_groups": [SG1]},
     ]
-    result = run(efs_file_system, capsys, **present(mount_targets=mount_targets))
+    result = run_module(efs_file_system, capsys, **present(mount_targets=mount_targets))
 
     assert result["changed"] is False
 
@@ -299,7 +275,7 @@ def test_security_groups_are_compared_in_any_order(stub, capsys, reported, wante
 def test_kms_key_id_matches_the_reported_key_arn(stub, capsys):
     expect_existing(stub)
 
-    result = run(efs_file_system, capsys, **present(kms_key_id=KMS.rsplit("/", 1)[-1]))
+    result = run_module(efs_file_system, capsys, **present(kms_key_id=KMS.rsplit("/", 1)[-1]))
 
     assert result["changed"] is False
 
@@ -321,7 +297,7 @@ def test_check_mode_on_existing_predicts_every_difference(stub, capsys):
         ],
         tags={"Environment": "staging"},
     )
-    result = run(efs_file_system, capsys, _ansible_check_mode=True, **args)
+    result = run_module(efs_file_system, capsys, _ansible_check_mode=True, **args)
 
     assert result["changed"] is True
     before, after = result["diff"]["before"], result["diff"]["after"]
@@ -364,7 +340,7 @@ def test_throughput_change_updates_the_file_system(stub, capsys, current, args, 
     expect_describe_by_id(stub, file_system())
     expect_read(stub)
 
-    result = run(efs_file_system, capsys, name=NAME, **args)
+    result = run_module(efs_file_system, capsys, name=NAME, **args)
 
     assert result["changed"] is True
     assert result["diff"]["before"]["throughput_mode"] == current["ThroughputMode"]
@@ -398,7 +374,7 @@ def test_mount_targets_added_removed_and_resecured(stub, capsys):
         {"subnet_id": SUBNET_A, "security_groups": [SG2, SG1]},
         {"subnet_id": SUBNET_C, "security_groups": [SG1]},
     ]
-    result = run(efs_file_system, capsys, **present(mount_targets=mount_targets))
+    result = run_module(efs_file_system, capsys, **present(mount_targets=mount_targets))
 
     assert result["changed"] is True
     assert [item["subnet_id"] for item in result["diff"]["before"]["mount_targets"]] == [SUBNET_A, SUBNET_B]
@@ -410,7 +386,7 @@ def test_purge_mount_targets_false_keeps_other_subnets(stub, capsys):
     expect_existing(stub)
 
     mount_targets = [{"subnet_id": SUBNET_A, "security_groups": [SG1]}]
-    result = run(efs_file_system, capsys, **present(mount_targets=mount_targets, purge_mount_targets=False))
+    result = run_module(efs_file_system, capsys, **present(mount_targets=mount_targets, purge_mount_targets=False))
 
     assert result["changed"] is False
 
@@ -422,7 +398,7 @@ def test_mount_target_not_yet_available_is_left_alone(stub, capsys):
         {"subnet_id": SUBNET_A, "security_groups": [SG1]},
         {"subnet_id": SUBNET_B, "security_groups": [SG2]},
     ]
-    result = run(efs_file_system, capsys, **present(mount_targets=mount_targets))
+    result = run_module(efs_file_system, capsys, **present(mount_targets=mount_targets))
 
     assert result["changed"] is False
     assert result["file_system"]["mount_targets"][1]["security_groups"] is None
@@ -441,7 +417,7 @@ def test_tags_changed_and_purged(stub, capsys):
         backup="ENABLED",
     )
 
-    result = run(efs_file_system, capsys, **present(tags={"Environment": "staging"}))
+    result = run_module(efs_file_system, capsys, **present(tags={"Environment": "staging"}))
 
     assert result["changed"] is True
     assert result["diff"]["before"]["tags"] == {"Name": NAME, "Environment": "prod", "Owner": "ops"}
@@ -455,7 +431,7 @@ def test_tags_omitted_still_ensures_the_name_tag_only(stub, capsys):
     expect_describe_by_id(stub, file_system(tags={"Owner": "ops", "Name": NAME}))
     expect_read(stub)
 
-    result = run(efs_file_system, capsys, name=NAME)
+    result = run_module(efs_file_system, capsys, name=NAME)
 
     assert result["changed"] is True
     assert result["diff"]["before"]["name"] is None
@@ -472,7 +448,7 @@ def test_backup_and_lifecycle_changes_use_the_put_apis(stub, capsys):
     expect_describe_by_id(stub, file_system())
     expect_read(stub, [mount_target(SUBNET_A), mount_target(SUBNET_B)], lifecycle=[], backup="ENABLING")
 
-    result = run(efs_file_system, capsys, **present(lifecycle_policy={}))
+    result = run_module(efs_file_system, capsys, **present(lifecycle_policy={}))
 
     assert result["changed"] is True
     assert result["diff"]["before"]["backup_policy"] == "DISABLED"
@@ -493,7 +469,7 @@ def test_immutable_attribute_mismatch_fails_clearly(stub, capsys, current, args,
     expect_find(stub, current)
     expect_read(stub)
 
-    result = run(efs_file_system, capsys, name=NAME, **args)
+    result = run_module(efs_file_system, capsys, name=NAME, **args)
 
     assert result["failed"] is True
     assert message in result["msg"]
@@ -513,7 +489,7 @@ def test_absent_deletes_mount_targets_then_the_file_system(stub, capsys):
     expect_describe_by_id(stub, file_system(state="deleting"))
     stub.add_client_error("describe_file_systems", "FileSystemNotFound", "gone", 404, expected_params=BY_ID)
 
-    result = run(efs_file_system, capsys, name=NAME, state="absent")
+    result = run_module(efs_file_system, capsys, name=NAME, state="absent")
 
     assert result["changed"] is True
     assert result["file_system"] == {}
@@ -524,12 +500,12 @@ def test_absent_deletes_mount_targets_then_the_file_system(stub, capsys):
 def test_absent_in_check_mode_and_when_missing(stub, capsys):
     expect_find(stub, file_system())
     expect_read(stub, [mount_target(SUBNET_A)])
-    result = run(efs_file_system, capsys, _ansible_check_mode=True, name=NAME, state="absent")
+    result = run_module(efs_file_system, capsys, _ansible_check_mode=True, name=NAME, state="absent")
     assert result["changed"] is True
     assert result["file_system"] == {}
 
     expect_find(stub)
-    result = run(efs_file_system, capsys, name=NAME, state="absent")
+    result = run_module(efs_file_system, capsys, name=NAME, state="absent")
     assert result["changed"] is False
 
 
@@ -540,7 +516,7 @@ def test_api_error_names_the_action(stub, capsys):
     expect_find(stub)
     stub.add_client_error("create_file_system", "FileSystemLimitExceeded", "too many file systems", 403)
 
-    result = run(efs_file_system, capsys, name=NAME)
+    result = run_module(efs_file_system, capsys, name=NAME)
 
     assert result["failed"] is True
     assert f"Failed to create EFS file system {NAME}" in result["msg"]
@@ -550,7 +526,7 @@ def test_api_error_names_the_action(stub, capsys):
 def test_describe_error_names_the_action(stub, capsys):
     stub.add_client_error("describe_file_systems", "AccessDeniedException", "not allowed", 403)
 
-    result = run(efs_file_system, capsys, name=NAME)
+    result = run_module(efs_file_system, capsys, name=NAME)
 
     assert result["failed"] is True
     assert "Failed to describe EFS file systems" in result["msg"]
@@ -561,7 +537,7 @@ def test_wait_timeout_fails_with_what_it_waited_for(stub, capsys):
     stub.add_response("create_file_system", file_system(state="creating"), None)
     expect_describe_by_id(stub, file_system(state="creating"))
 
-    result = run(efs_file_system, capsys, name=NAME, wait_timeout=0)
+    result = run_module(efs_file_system, capsys, name=NAME, wait_timeout=0)
 
     assert result["failed"] is True
     assert f"Timeout after 0s waiting for EFS file system {FS_ID} to be available" in result["msg"]
@@ -578,7 +554,7 @@ def test_mount_target_in_error_state_fails(stub, capsys):
         {"subnet_id": SUBNET_A, "security_groups": [SG1]},
         {"subnet_id": SUBNET_B, "security_groups": [SG1]},
     ]
-    result = run(efs_file_system, capsys, name=NAME, tags={"Environment": "prod"}, mount_targets=mount_targets)
+    result = run_module(efs_file_system, capsys, name=NAME, tags={"Environment": "prod"}, mount_targets=mount_targets)
 
     assert result["failed"] is True
     assert f"Mount target went into the error state: {mt_id(SUBNET_B)}" in result["msg"]
@@ -622,7 +598,7 @@ def test_mount_target_in_error_state_fails(stub, capsys):
     ],
 )
 def test_invalid_arguments_fail_before_any_call(stub, capsys, args, message):
-    result = run(efs_file_system, capsys, **{"name": NAME, **args})
+    result = run_module(efs_file_system, capsys, **{"name": NAME, **args})
 
     assert result["failed"] is True
     assert message in result["msg"]
@@ -635,7 +611,7 @@ def test_info_lists_all_without_backup_policy(stub, capsys):
     stub.add_response("describe_file_systems", {"FileSystems": [file_system()]}, {})
     expect_read(stub, [mount_target(SUBNET_A)], lifecycle=LIFECYCLE_API)
 
-    result = run(efs_file_system_info, capsys)
+    result = run_module(efs_file_system_info, capsys)
 
     assert result["changed"] is False
     [found] = result["file_systems"]
@@ -649,7 +625,7 @@ def test_info_by_name_with_backup_policy(stub, capsys):
     expect_find(stub, file_system())
     expect_read(stub, lifecycle=[], backup="missing")
 
-    result = run(efs_file_system_info, capsys, name=NAME, include_backup_policy=True)
+    result = run_module(efs_file_system_info, capsys, name=NAME, include_backup_policy=True)
 
     assert result["file_systems"][0]["backup_policy"] == "DISABLED"
 
@@ -659,13 +635,13 @@ def test_info_unknown_id_is_empty(stub, capsys):
         "describe_file_systems", "FileSystemNotFound", "no such file system", 404, expected_params=BY_ID
     )
 
-    result = run(efs_file_system_info, capsys, file_system_id=FS_ID)
+    result = run_module(efs_file_system_info, capsys, file_system_id=FS_ID)
 
     assert result["file_systems"] == []
 
 
 def test_info_name_and_id_are_exclusive(stub, capsys):
-    result = run(efs_file_system_info, capsys, name=NAME, file_system_id=FS_ID)
+    result = run_module(efs_file_system_info, capsys, name=NAME, file_system_id=FS_ID)
 
     assert result["failed"] is True
     assert "mutually exclusive" in result["msg"]

@@ -6,16 +6,13 @@ modification, the immutable settings, deletion, waits and the error paths.
 
 from __future__ import annotations
 
-import json
+import functools
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import elasticache
 from ansible_collections.lms.moodle.plugins.modules import elasticache_cache_cluster
+
+from .helpers import module_args, run_module, tag_list
 
 CC = "moodle-sessions"
 ARN = f"arn:aws:elasticache:us-east-1:123456789012:cluster:{CC}"
@@ -67,28 +64,15 @@ def present(**overrides):
         "preferred_maintenance_window": "sun:05:00-sun:06:00",
         "tags": {"Environment": "prod"},
     }
-    args.update(overrides)
-    return {key: value for key, value in args.items() if value is not None}
+    return module_args(args, overrides)
 
 
 @pytest.fixture
-def ec(monkeypatch):
-    client = boto3.client("elasticache", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    monkeypatch.setattr(elasticache, "WAITER_DELAY", 0)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
+def ec(stub_aws):
+    return stub_aws("elasticache")
 
 
-def run(capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        elasticache_cache_cluster.main()
-    result = json.loads(capsys.readouterr().out)
-    result["rc"] = exit_info.value.code
-    return result
+run = functools.partial(run_module, elasticache_cache_cluster)
 
 
 def expect_missing(ec):
@@ -98,8 +82,7 @@ def expect_missing(ec):
 def expect_read(ec, current=None, tags=None, with_tags=True):
     ec.add_response("describe_cache_clusters", {"CacheClusters": [current or cluster()]}, DESCRIBE)
     if with_tags:
-        tag_list = [{"Key": k, "Value": v} for k, v in (tags or {"Environment": "prod"}).items()]
-        ec.add_response("list_tags_for_resource", {"TagList": tag_list}, TAGS_QUERY)
+        ec.add_response("list_tags_for_resource", {"TagList": tag_list(tags or {"Environment": "prod"})}, TAGS_QUERY)
 
 
 def expect_wait(ec, status="available"):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import functools
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
 from ansible_collections.lms.moodle.plugins.modules import elasticache_cache_cluster_info
+
+from .helpers import run_module
 
 
 def cluster(name, status="available"):
@@ -25,20 +23,11 @@ def cluster(name, status="available"):
 
 
 @pytest.fixture
-def ec(monkeypatch):
-    client = boto3.client("elasticache", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
+def ec(stub_aws):
+    return stub_aws("elasticache")
 
 
-def run(capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args), pytest.raises(SystemExit):
-        elasticache_cache_cluster_info.main()
-    return json.loads(capsys.readouterr().out)
+run = functools.partial(run_module, elasticache_cache_cluster_info)
 
 
 def test_lists_clusters_outside_replication_groups(ec, capsys):

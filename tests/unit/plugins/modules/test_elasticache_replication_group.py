@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import elasticache
 from ansible_collections.lms.moodle.plugins.modules import elasticache_replication_group
 
-RG = "moodle-cache"
-ARN = f"arn:aws:elasticache:us-east-1:123456789012:replicationgroup:{RG}"
+from ..elasticache_samples import REPLICATION_GROUP_ARN as ARN
+from ..elasticache_samples import REPLICATION_GROUP_ID as RG
+from ..elasticache_samples import replication_group as group
+from .helpers import module_args, module_output, module_result, tag_list
+
 TOKEN = "Sup3r-s3cret-t0ken-value"
 NEW_TOKEN = "An0ther-s3cret-t0ken-value"
 DESCRIBE = {"ReplicationGroupId": RG}
@@ -26,36 +24,6 @@ MEMBER_QUERY = {"CacheClusterId": f"{RG}-001", "ShowCacheNodeInfo": False}
 TAGS_QUERY = {"ResourceName": ARN}
 # What no_log puts in place of a leaked secret: the whole value, or a value inside a longer string.
 MASKS = ("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "********")
-
-
-def group(status="available", **overrides):
-    value = {
-        "ReplicationGroupId": RG,
-        "Description": "Moodle cache",
-        "Status": status,
-        "MemberClusters": [f"{RG}-001", f"{RG}-002"],
-        "NodeGroups": [
-            {
-                "NodeGroupId": "0001",
-                "Status": "available",
-                "PrimaryEndpoint": {"Address": f"master.{RG}.example", "Port": 6379},
-                "ReaderEndpoint": {"Address": f"replica.{RG}.example", "Port": 6379},
-            }
-        ],
-        "AutomaticFailover": "enabled",
-        "MultiAZ": "enabled",
-        "CacheNodeType": "cache.t4g.small",
-        "TransitEncryptionEnabled": True,
-        "AtRestEncryptionEnabled": True,
-        "AuthTokenEnabled": True,
-        "SnapshotRetentionLimit": 1,
-        "SnapshotWindow": "03:00-04:00",
-        "ClusterEnabled": False,
-        "ARN": ARN,
-        "Engine": "valkey",
-    }
-    value.update(overrides)
-    return value
 
 
 def member(**overrides):
@@ -88,30 +56,19 @@ def present(**overrides):
         "auth_token": TOKEN,
         "tags": {"Environment": "prod"},
     }
-    args.update(overrides)
-    return {key: value for key, value in args.items() if value is not None}
+    return module_args(args, overrides)
 
 
 @pytest.fixture
-def ec(monkeypatch):
-    client = boto3.client("elasticache", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    monkeypatch.setattr(elasticache, "WAITER_DELAY", 0)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
+def ec(stub_aws):
+    return stub_aws("elasticache")
 
 
 def run(capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        elasticache_replication_group.main()
-    out = capsys.readouterr().out
+    out, rc = module_output(elasticache_replication_group, capsys, **args)
     assert TOKEN not in out
     assert NEW_TOKEN not in out
-    result = json.loads(out)
-    result["rc"] = exit_info.value.code
+    result = module_result(out, rc)
     # no_log would mask a leaked token; the results themselves must not carry it at all.
     for key in ("replication_group", "diff", "msg"):
         assert not any(mask in json.dumps(result.get(key)) for mask in MASKS)
@@ -126,8 +83,7 @@ def expect_read(ec, current=None, current_member=None, tags=None, with_tags=True
     ec.add_response("describe_replication_groups", {"ReplicationGroups": [current or group()]}, DESCRIBE)
     ec.add_response("describe_cache_clusters", {"CacheClusters": [current_member or member()]}, MEMBER_QUERY)
     if with_tags:
-        tag_list = [{"Key": k, "Value": v} for k, v in (tags or {"Environment": "prod"}).items()]
-        ec.add_response("list_tags_for_resource", {"TagList": tag_list}, TAGS_QUERY)
+        ec.add_response("list_tags_for_resource", {"TagList": tag_list(tags or {"Environment": "prod"})}, TAGS_QUERY)
 
 
 def expect_wait(ec, status="available"):

@@ -8,16 +8,11 @@ is exercised. The molecule scenarios cannot cover serverless caches.
 
 from __future__ import annotations
 
-import json
-
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import elasticache_serverless
 from ansible_collections.lms.moodle.plugins.modules import elasticache_serverless_cache
+
+from .helpers import module_args, run_module, tag_list
 
 NAME = "moodle-cache"
 ARN = f"arn:aws:elasticache:us-east-1:123456789012:serverlesscache:{NAME}"
@@ -65,28 +60,12 @@ def present(**overrides):
         "daily_snapshot_time": "03:00",
         "tags": {"Environment": "prod"},
     }
-    args.update(overrides)
-    return {key: value for key, value in args.items() if value is not None}
+    return module_args(args, overrides)
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    client = boto3.client("elasticache", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    monkeypatch.setattr(elasticache_serverless, "WAIT_DELAY", 0)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
-
-
-def run(module, capsys, **args):
-    args.setdefault("region", "us-east-1")
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        module.main()
-    result = json.loads(capsys.readouterr().out)
-    result["rc"] = exit_info.value.code
-    return result
+def aws(stub_aws):
+    return stub_aws("elasticache")
 
 
 def found(aws, *caches):
@@ -101,7 +80,7 @@ def missing(aws):
 
 def tagged(aws, tags=None):
     tags = {"Environment": "prod"} if tags is None else tags
-    aws.add_response("list_tags_for_resource", {"TagList": [{"Key": k, "Value": v} for k, v in tags.items()]}, BY_ARN)
+    aws.add_response("list_tags_for_resource", {"TagList": tag_list(tags)}, BY_ARN)
 
 
 def read(aws, current, tags=None):
@@ -141,7 +120,7 @@ def test_creates_and_waits_until_available(aws, capsys):
     found(aws, cache())
     read(aws, cache())
 
-    result = run(elasticache_serverless_cache, capsys, **present())
+    result = run_module(elasticache_serverless_cache, capsys, **present())
 
     assert result["changed"] is True
     created = result["serverless_cache"]
@@ -165,7 +144,7 @@ def test_engine_is_sent_lower_case(aws, capsys, engine):
     )
     read(aws, cache("creating", Engine=engine), tags={})
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME, engine=engine, wait=False)
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME, engine=engine, wait=False)
 
     assert result["changed"] is True
     assert result["serverless_cache"]["engine"] == engine
@@ -182,7 +161,7 @@ def test_memcached_accepts_snapshot_settings_as_the_api_reference_documents(aws,
     )
     read(aws, cache("creating", Engine="memcached"), tags={})
 
-    result = run(
+    result = run_module(
         elasticache_serverless_cache,
         capsys,
         name=NAME,
@@ -198,7 +177,7 @@ def test_memcached_accepts_snapshot_settings_as_the_api_reference_documents(aws,
 def test_check_mode_predicts_creation_without_calling_create(aws, capsys):
     missing(aws)
 
-    result = run(elasticache_serverless_cache, capsys, _ansible_check_mode=True, **present(kms_key_id=KMS))
+    result = run_module(elasticache_serverless_cache, capsys, _ansible_check_mode=True, **present(kms_key_id=KMS))
 
     assert result["changed"] is True
     predicted = result["serverless_cache"]
@@ -219,7 +198,7 @@ def test_check_mode_predicts_creation_without_calling_create(aws, capsys):
 def test_unchanged_when_everything_matches(aws, capsys):
     read(aws, cache(KmsKeyId=KMS))
 
-    result = run(elasticache_serverless_cache, capsys, **present(kms_key_id=KMS.rsplit("/", maxsplit=1)[-1]))
+    result = run_module(elasticache_serverless_cache, capsys, **present(kms_key_id=KMS.rsplit("/", maxsplit=1)[-1]))
 
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"] == result["serverless_cache"]
@@ -229,7 +208,7 @@ def test_unchanged_when_everything_matches(aws, capsys):
 def test_unset_options_leave_an_existing_cache_alone(aws, capsys):
     read(aws, cache(UserGroupId="moodle-users"), tags={"Owner": "someone"})
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME)
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME)
 
     assert result["changed"] is False
     assert result["serverless_cache"]["user_group_id"] == "moodle-users"
@@ -239,7 +218,7 @@ def test_unset_options_leave_an_existing_cache_alone(aws, capsys):
 def test_check_mode_predicts_differences_without_mutating(aws, capsys):
     read(aws, cache())
 
-    result = run(
+    result = run_module(
         elasticache_serverless_cache,
         capsys,
         _ansible_check_mode=True,
@@ -265,7 +244,7 @@ def test_modifies_security_groups_and_waits(aws, capsys):
     found(aws, cache())
     read(aws, cache(SecurityGroupIds=["sg-2"]))
 
-    result = run(elasticache_serverless_cache, capsys, **present(security_group_ids=["sg-2"]))
+    result = run_module(elasticache_serverless_cache, capsys, **present(security_group_ids=["sg-2"]))
 
     assert result["changed"] is True
     assert result["diff"]["before"]["security_group_ids"] == ["sg-1"]
@@ -286,7 +265,7 @@ def test_usage_limit_change_keeps_the_limits_that_are_not_given(aws, capsys):
     )
     read(aws, cache("modifying"))
 
-    result = run(
+    result = run_module(
         elasticache_serverless_cache,
         capsys,
         wait=False,
@@ -310,7 +289,7 @@ def test_modifies_snapshot_settings_description_and_user_group(aws, capsys):
     )
     read(aws, cache("modifying"))
 
-    result = run(
+    result = run_module(
         elasticache_serverless_cache,
         capsys,
         wait=False,
@@ -330,7 +309,7 @@ def test_empty_user_group_id_removes_the_user_group(aws, capsys):
     modified(aws, {"RemoveUserGroup": True})
     read(aws, cache("modifying"))
 
-    result = run(elasticache_serverless_cache, capsys, wait=False, **present(user_group_id=""))
+    result = run_module(elasticache_serverless_cache, capsys, wait=False, **present(user_group_id=""))
 
     assert result["changed"] is True
     assert result["diff"]["before"]["user_group_id"] == "moodle-users"
@@ -342,7 +321,7 @@ def test_upgrades_the_major_engine_version(aws, capsys):
     found(aws, cache())
     read(aws, cache())
 
-    result = run(elasticache_serverless_cache, capsys, **present(major_engine_version="8"))
+    result = run_module(elasticache_serverless_cache, capsys, **present(major_engine_version="8"))
 
     assert result["changed"] is True
     assert result["diff"]["before"]["major_engine_version"] == "7"
@@ -352,7 +331,7 @@ def test_upgrades_the_major_engine_version(aws, capsys):
 def test_check_mode_predicts_upgrade_with_unknown_full_version(aws, capsys):
     read(aws, cache(MajorEngineVersion="7", FullEngineVersion="7.2"))
 
-    result = run(elasticache_serverless_cache, capsys, _ansible_check_mode=True, **present())
+    result = run_module(elasticache_serverless_cache, capsys, _ansible_check_mode=True, **present())
 
     assert result["changed"] is True
     assert result["serverless_cache"]["major_engine_version"] == "8"
@@ -362,7 +341,7 @@ def test_check_mode_predicts_upgrade_with_unknown_full_version(aws, capsys):
 def test_downgrade_fails_clearly(aws, capsys):
     read(aws, cache())
 
-    result = run(elasticache_serverless_cache, capsys, **present(major_engine_version="7"))
+    result = run_module(elasticache_serverless_cache, capsys, **present(major_engine_version="7"))
 
     assert result["failed"] is True
     assert "major_engine_version 7 is older" in result["msg"]
@@ -377,7 +356,7 @@ def test_waits_for_a_busy_cache_before_modifying_it(aws, capsys):
     found(aws, cache())
     read(aws, cache(SnapshotRetentionLimit=1))
 
-    result = run(elasticache_serverless_cache, capsys, **present(snapshot_retention_limit=1))
+    result = run_module(elasticache_serverless_cache, capsys, **present(snapshot_retention_limit=1))
 
     # The Stubber fails the test if ModifyServerlessCache comes before the cache is available again.
     assert result["changed"] is True
@@ -393,7 +372,7 @@ def test_does_not_wait_for_a_busy_cache_with_wait_false(aws, capsys):
         expected_params={"ServerlessCacheName": NAME, "SnapshotRetentionLimit": 1},
     )
 
-    result = run(elasticache_serverless_cache, capsys, **present(snapshot_retention_limit=1, wait=False))
+    result = run_module(elasticache_serverless_cache, capsys, **present(snapshot_retention_limit=1, wait=False))
 
     assert result["failed"] is True
     assert f"Failed to modify serverless cache {NAME}" in result["msg"]
@@ -410,7 +389,9 @@ def test_updates_tags_only(aws, capsys):
     )
     read(aws, cache(), tags={"Environment": "prod", "Service": "moodle"})
 
-    result = run(elasticache_serverless_cache, capsys, **present(tags={"Environment": "prod", "Service": "moodle"}))
+    result = run_module(
+        elasticache_serverless_cache, capsys, **present(tags={"Environment": "prod", "Service": "moodle"})
+    )
 
     assert result["changed"] is True
     assert result["diff"]["before"]["tags"] == {"Environment": "prod", "Old": "x"}
@@ -420,7 +401,7 @@ def test_updates_tags_only(aws, capsys):
 def test_purge_tags_false_keeps_other_tags(aws, capsys):
     read(aws, cache(), tags={"Environment": "prod", "Owner": "ops"})
 
-    result = run(elasticache_serverless_cache, capsys, **present(purge_tags=False))
+    result = run_module(elasticache_serverless_cache, capsys, **present(purge_tags=False))
 
     assert result["changed"] is False
 
@@ -437,7 +418,7 @@ def test_purge_tags_false_keeps_other_tags(aws, capsys):
 def test_immutable_mismatch_fails_naming_the_option(aws, capsys, current, args, option):
     read(aws, current)
 
-    result = run(elasticache_serverless_cache, capsys, **args)
+    result = run_module(elasticache_serverless_cache, capsys, **args)
 
     assert result["failed"] is True
     assert option in result["msg"]
@@ -447,7 +428,7 @@ def test_immutable_mismatch_fails_naming_the_option(aws, capsys, current, args, 
 def test_immutable_mismatch_fails_in_check_mode_too(aws, capsys):
     read(aws, cache(Engine="redis"))
 
-    result = run(elasticache_serverless_cache, capsys, _ansible_check_mode=True, **present())
+    result = run_module(elasticache_serverless_cache, capsys, _ansible_check_mode=True, **present())
 
     assert result["failed"] is True
     assert "engine" in result["msg"]
@@ -462,7 +443,7 @@ def test_deletes_and_waits_until_gone(aws, capsys):
     found(aws, cache("deleting"))
     missing(aws)
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME, state="absent")
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME, state="absent")
 
     assert result["changed"] is True
     assert result["serverless_cache"] == {}
@@ -478,7 +459,7 @@ def test_deletes_with_a_final_snapshot_without_waiting(aws, capsys):
         {"ServerlessCacheName": NAME, "FinalSnapshotName": "moodle-cache-final"},
     )
 
-    result = run(
+    result = run_module(
         elasticache_serverless_cache,
         capsys,
         name=NAME,
@@ -493,7 +474,7 @@ def test_deletes_with_a_final_snapshot_without_waiting(aws, capsys):
 def test_check_mode_delete_does_not_call_delete(aws, capsys):
     read(aws, cache())
 
-    result = run(elasticache_serverless_cache, capsys, _ansible_check_mode=True, name=NAME, state="absent")
+    result = run_module(elasticache_serverless_cache, capsys, _ansible_check_mode=True, name=NAME, state="absent")
 
     assert result["changed"] is True
     assert result["diff"]["after"] == {}
@@ -502,7 +483,7 @@ def test_check_mode_delete_does_not_call_delete(aws, capsys):
 def test_absent_when_missing_is_unchanged(aws, capsys):
     missing(aws)
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME, state="absent")
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME, state="absent")
 
     assert result["changed"] is False
     assert result["diff"] == {"before": {}, "after": {}}
@@ -512,7 +493,7 @@ def test_absent_while_already_deleting_only_waits(aws, capsys):
     read(aws, cache("deleting"))
     missing(aws)
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME, state="absent")
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME, state="absent")
 
     assert result["changed"] is False
 
@@ -525,7 +506,7 @@ def test_wait_timeout_fails_clearly(aws, capsys):
     aws.add_response("create_serverless_cache", {"ServerlessCache": cache("creating")}, None)
     found(aws, cache("creating"))
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME, wait_timeout=0)
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME, wait_timeout=0)
 
     assert result["failed"] is True
     assert result["msg"] == (
@@ -538,7 +519,7 @@ def test_delete_wait_timeout_fails_clearly(aws, capsys):
     aws.add_response("delete_serverless_cache", {"ServerlessCache": cache("deleting")}, BY_NAME)
     found(aws, cache("deleting"))
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME, state="absent", wait_timeout=0)
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME, state="absent", wait_timeout=0)
 
     assert result["failed"] is True
     assert "to be deleted (last status: deleting)" in result["msg"]
@@ -549,7 +530,7 @@ def test_create_failed_status_stops_the_wait(aws, capsys):
     aws.add_response("create_serverless_cache", {"ServerlessCache": cache("creating")}, None)
     found(aws, cache("create-failed"))
 
-    result = run(elasticache_serverless_cache, capsys, name=NAME)
+    result = run_module(elasticache_serverless_cache, capsys, name=NAME)
 
     assert result["failed"] is True
     assert f"Serverless cache {NAME} is create-failed" in result["msg"]
@@ -578,7 +559,7 @@ def test_api_errors_fail_naming_the_action(aws, capsys, stub, args, action):
     }[action]
     aws.add_client_error(operation, "InvalidParameterValue", "something is wrong")
 
-    result = run(elasticache_serverless_cache, capsys, **args)
+    result = run_module(elasticache_serverless_cache, capsys, **args)
 
     assert result["failed"] is True
     assert result["msg"].startswith(f"Failed to {action}")
@@ -619,14 +600,14 @@ def test_api_errors_fail_naming_the_action(aws, capsys, stub, args, action):
     ],
 )
 def test_invalid_arguments_fail_before_any_call(aws, capsys, args, message):
-    result = run(elasticache_serverless_cache, capsys, **args)
+    result = run_module(elasticache_serverless_cache, capsys, **args)
 
     assert result["failed"] is True
     assert message in result["msg"]
 
 
 def test_every_validation_problem_is_reported_at_once(aws, capsys):
-    result = run(
+    result = run_module(
         elasticache_serverless_cache,
         capsys,
         **present(name="Bad", daily_snapshot_time="noon", snapshot_retention_limit=99),

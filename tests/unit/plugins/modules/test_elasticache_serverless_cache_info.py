@@ -6,30 +6,23 @@ module. The stub helpers come from the tests of elasticache_serverless_cache.
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
 
 from ansible_collections.lms.moodle.plugins.modules import elasticache_serverless_cache_info
 
-from .test_elasticache_serverless_cache import ARN, NAME, cache, missing, read, run, tagged
+from .helpers import run_module
+from .test_elasticache_serverless_cache import ARN, NAME, cache, missing, read, tagged
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    client = boto3.client("elasticache", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stubber = Stubber(client)
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
-    with stubber:
-        yield stubber
-    stubber.assert_no_pending_responses()
+def aws(stub_aws):
+    return stub_aws("elasticache")
 
 
 def test_info_by_name(aws, capsys):
     read(aws, cache())
 
-    result = run(elasticache_serverless_cache_info, capsys, name=NAME)
+    result = run_module(elasticache_serverless_cache_info, capsys, name=NAME)
 
     assert result["changed"] is False
     assert len(result["serverless_caches"]) == 1
@@ -50,7 +43,7 @@ def test_info_lists_all_caches(aws, capsys):
     tagged(aws)
     aws.add_response("list_tags_for_resource", {"TagList": []}, {"ResourceName": other_arn})
 
-    result = run(elasticache_serverless_cache_info, capsys)
+    result = run_module(elasticache_serverless_cache_info, capsys)
 
     assert [c["serverless_cache_name"] for c in result["serverless_caches"]] == [NAME, "other"]
     assert result["serverless_caches"][1]["engine"] == "redis"
@@ -60,7 +53,7 @@ def test_info_lists_all_caches(aws, capsys):
 def test_info_missing_cache_is_an_empty_list(aws, capsys):
     missing(aws)
 
-    result = run(elasticache_serverless_cache_info, capsys, name=NAME)
+    result = run_module(elasticache_serverless_cache_info, capsys, name=NAME)
 
     assert result["serverless_caches"] == []
 
@@ -68,7 +61,7 @@ def test_info_missing_cache_is_an_empty_list(aws, capsys):
 def test_info_api_error_names_the_action(aws, capsys):
     aws.add_client_error("describe_serverless_caches", "AccessDenied", "no", expected_params={})
 
-    result = run(elasticache_serverless_cache_info, capsys)
+    result = run_module(elasticache_serverless_cache_info, capsys)
 
     assert result["failed"] is True
     assert "describe serverless caches" in result["msg"]

@@ -1,0 +1,43 @@
+"""Fixtures of the module unit tests: a botocore Stubber behind AnsibleAWSModule.client (no network), and
+polling loops that do not sleep."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from botocore.stub import Stubber
+
+from ansible_collections.lms.moodle.plugins.module_utils import efs, elasticache, elasticache_serverless
+
+from .helpers import REGION
+
+
+@pytest.fixture(autouse=True)
+def no_poll_delay(monkeypatch):
+    """The modules poll AWS (EFS loops, ElastiCache waiters) without waiting between two calls."""
+    monkeypatch.setattr(efs, "POLL_INTERVAL", 0)
+    monkeypatch.setattr(elasticache, "WAITER_DELAY", 0)
+    monkeypatch.setattr(elasticache_serverless, "WAIT_DELAY", 0)
+
+
+@pytest.fixture
+def stub_aws(monkeypatch):
+    """stub_aws(service): an active Stubber on a client of that service, the client every module then gets.
+
+    The Stubber fails on any call that is not queued; at teardown every queued response must have been used.
+    """
+    stubbers = []
+
+    def stub(service):
+        client = boto3.client(service, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+        stubber = Stubber(client)
+        monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *args, **kwargs: client)
+        stubber.activate()
+        stubbers.append(stubber)
+        return stubber
+
+    yield stub
+    for stubber in stubbers:
+        stubber.deactivate()
+        stubber.assert_no_pending_responses()
