@@ -132,3 +132,15 @@ def test_existing_vpc_with_foreign_subnet_is_rejected(moto, run_playbook):
         ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"][0]["GroupName"]
         == "default"
     )
+
+
+def test_teardown_validates_every_role_before_removing_anything(moto, run_playbook):
+    moto.start_recording()
+
+    result = run_playbook(
+        "teardown.yml", {**ENV, "teardown_confirm": "checkmode", "database_secret_recovery_window_days": 3}
+    )
+
+    assert result.returncode != 0
+    assert "database_secret_recovery_window_days" in result.failure()
+    assert moto.recorded_requests() == []
