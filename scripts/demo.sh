@@ -6,11 +6,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 python="$root/.venv/bin/python"
-state="$root/.cache/moto/demo"
+state="${LMS_MOODLE_DEMO_STATE:-$root/.cache/moto/demo}"
 export ANSIBLE_CONFIG="$root/ansible.cfg"
 export ANSIBLE_COLLECTIONS_PATH="$root/.cache/collections"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-environment="$("$python" -c 'import yaml; print(yaml.safe_load(open("inventories/local/group_vars/all.yml"))["moodle_environment"])')"
+read -r environment wwwroot < <("$python" -c 'import yaml; v = yaml.safe_load(open("inventories/local/group_vars/all.yml")); print(v["moodle_environment"], v["moodle_wwwroot"])')
 
 if [ "${1:-}" = "clean" ]; then
   if AWS_ENDPOINT_URL="$("$python" scripts/moto-server.py url --state "$state" 2>/dev/null)"; then
@@ -45,6 +45,6 @@ echo
 echo "Checked against the reference architecture and the design decisions:"
 "$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
 "$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" \
-  --session valkey:node:1 --application valkey:node:1
+  --session valkey:node:1 --application valkey:node:1 --wwwroot "$wwwroot"
 echo
 echo "The moto server keeps running at $AWS_ENDPOINT_URL. Run 'make demo-clean' to tear down and stop it."

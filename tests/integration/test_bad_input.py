@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.verify.network_checks import clients, leftovers
-
 VALID = {"moodle_environment": "validation"}
 
 BAD_INPUTS = [
@@ -118,8 +116,7 @@ def test_bad_input_fails_before_any_aws_call(moto, run_playbook, overrides, vari
     failure = result.failure()
     assert variable in failure, f"the failure does not name {variable}:\n{failure}"
     assert requests == [], f"AWS was called before the input was rejected: {[r.get('url') for r in requests]}"
-    left = {kind: ids for kind, ids in leftovers(clients("us-east-1", moto.url), "validation").items() if ids}
-    assert left == {}
+    assert moto.left_behind() == {}
 
 
 def test_valid_input_does_call_aws(moto, run_playbook):

@@ -2,29 +2,7 @@
 
 from __future__ import annotations
 
-from tests.verify import data_checks
-from tests.verify.network_checks import clients, leftovers
-
-# What moto can do (see inventories/local/group_vars/all.yml): one node per replication group, deletes
-# that never finish, secrets deleted at once.
-ENV = {
-    "moodle_environment": "checkmode",
-    "cache_session_nodes": 1,
-    "cache_application_nodes": 1,
-    "cache_delete_wait": False,
-    "cache_remove_subnet_group": False,
-    "database_secret_recovery_window_days": 0,
-    "cache_secret_recovery_window_days": 0,
-    "database_final_snapshot": False,
-}
-
-
-def nothing_left(moto) -> dict:
-    found = {
-        **leftovers(clients("us-east-1", moto.url), "checkmode"),
-        **data_checks.leftovers(data_checks.clients("us-east-1", moto.url), "checkmode"),
-    }
-    return {kind: ids for kind, ids in found.items() if ids}
+ENV = {"moodle_environment": "checkmode"}
 
 
 def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto, run_playbook):
@@ -33,7 +11,7 @@ def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto
     assert result.returncode == 0, result.output
     assert result.recap()["changed"] > 0
     assert "would be created" in result.output
-    assert nothing_left(moto) == {}
+    assert moto.left_behind() == {}
 
 
 def test_check_mode_after_provision_reports_no_change(moto, run_playbook):
@@ -59,13 +37,13 @@ def test_teardown_refuses_without_matching_confirmation(moto, run_playbook):
 
 def test_teardown_check_mode_removes_nothing(moto, run_playbook):
     assert run_playbook("provision.yml", ENV).returncode == 0
-    before = leftovers(clients("us-east-1", moto.url), "checkmode")
+    before = moto.resources()
 
     result = run_playbook("teardown.yml", {**ENV, "teardown_confirm": "checkmode"}, "--check")
 
     assert result.returncode == 0, result.output
     assert result.recap()["changed"] > 0
-    assert leftovers(clients("us-east-1", moto.url), "checkmode") == before
+    assert moto.resources() == before
 
 
 def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook):

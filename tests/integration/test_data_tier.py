@@ -9,13 +9,6 @@ ENV = {
     "cache_session_engine": "redis",
     "cache_session_node_type": "cache.t4g.micro",
     "cache_application_node_type": "cache.t4g.micro",
-    "database_secret_recovery_window_days": 0,
-    "cache_secret_recovery_window_days": 0,
-    "cache_session_nodes": 1,
-    "cache_application_nodes": 1,
-    "cache_delete_wait": False,
-    "cache_remove_subnet_group": False,
-    "database_final_snapshot": False,
 }
 
 

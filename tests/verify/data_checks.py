@@ -16,8 +16,7 @@ import argparse
 import json
 import sys
 
-import boto3
-
+from tests.verify import network_checks
 from tests.verify.network_checks import Report, owner_filters
 
 PINNED_VERSIONS = {"aurora-postgresql": "16.4", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
@@ -26,9 +25,7 @@ SERVICES = ("ec2", "efs", "rds", "elasticache", "secretsmanager", "ssm")
 
 
 def clients(region: str, endpoint_url: str | None) -> dict:
-    session = boto3.session.Session(region_name=region)
-    kwargs = {"endpoint_url": endpoint_url} if endpoint_url else {}
-    return {name: session.client(name, **kwargs) for name in SERVICES}
+    return network_checks.clients(region, endpoint_url, SERVICES)
 
 
 def data_subnets_and_groups(ec2, environment: str) -> tuple[set[str], dict[str, str]]:
@@ -119,8 +116,15 @@ def check_cache(api, args, kind: str, groups: dict, report: Report) -> dict:
                 f"{name} is not in the cache security group",
             )
         nodes = cluster.get("CacheNodes") or []
-        endpoint = nodes[0]["Endpoint"]["Address"] if nodes else None
-        return {"endpoint": endpoint, "port": "11211", "tls": "false"}
+        node_endpoints = [f"{n['Endpoint']['Address']}:{n['Endpoint']['Port']}" for n in nodes]
+        return {
+            "engine": "memcached",
+            "mode": "node",
+            "endpoint": nodes[0]["Endpoint"]["Address"] if nodes else None,
+            "endpoints": ",".join(node_endpoints) or None,
+            "port": "11211",
+            "tls": "false",
+        }
     group = ec.describe_replication_groups(ReplicationGroupId=name)["ReplicationGroups"][0]
     report.check(group.get("TransitEncryptionEnabled") is True, f"{name} has no transit encryption")
     report.check(group.get("AtRestEncryptionEnabled") is True, f"{name} has no encryption at rest")
@@ -136,7 +140,17 @@ def check_cache(api, args, kind: str, groups: dict, report: Report) -> dict:
     )
     report.check(len(secret.get("auth_token", "")) >= 16, f"{name} AUTH token secret is missing or short")
     primary = group["NodeGroups"][0]["PrimaryEndpoint"]
-    return {"endpoint": primary["Address"], "port": str(primary["Port"]), "tls": "true"}
+    reader = group["NodeGroups"][0].get("ReaderEndpoint") or {}  # moto returns none
+    auth_secret = api["secretsmanager"].describe_secret(SecretId=f"{args.environment}/moodle/cache/{kind}")
+    return {
+        "engine": engine,
+        "mode": "node",
+        "endpoint": primary["Address"],
+        "reader_endpoint": reader.get("Address"),
+        "port": str(primary["Port"]),
+        "tls": "true",
+        "auth_secret_arn": auth_secret["ARN"],
+    }
 
 
 def parameters_under(ssm, path: str) -> list[dict]:
@@ -149,9 +163,12 @@ def check_catalogue(api, environment: str, actual: dict, report: Report) -> None
     found = parameters_under(api["ssm"], prefix)
     params = {p["Name"].removeprefix(prefix): p for p in found}
     report.check(all(p["Type"] == "String" for p in params.values()), "a catalogue parameter is not a String")
+    # A value of None means AWS has nothing to publish there, and the key must be absent.
     for key, value in actual.items():
         got = params.get(key, {}).get("Value")
         report.check(got == value, f"SSM {prefix}{key} is {got!r}, AWS says {value!r}")
+    unchecked = sorted(set(params) - set(actual))
+    report.check(not unchecked, f"catalogue keys nobody checked: {unchecked}")
     report.check(not any("password" in p["Value"] for p in params.values()), "a parameter value mentions a password")
 
 
@@ -159,8 +176,13 @@ def check_present(api, args, report: Report) -> None:
     subnets, groups = data_subnets_and_groups(api["ec2"], args.environment)
     fs = check_efs(api, args.environment, subnets, groups, report)
     cluster = check_database(api, args, subnets, groups, report)
+    members = sorted(m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers", []))
     actual = {
+        "site/wwwroot": args.wwwroot,
         "efs/id": fs.get("FileSystemId"),
+        "efs/arn": fs.get("FileSystemArn"),
+        "db/cluster_id": cluster.get("DBClusterIdentifier"),
+        "db/instance_ids": ",".join(members),
         "efs/dns_name": f"{fs.get('FileSystemId')}.efs.{args.region}.amazonaws.com",
         "db/engine_version": cluster.get("EngineVersion"),
         "db/writer_endpoint": cluster.get("Endpoint"),
@@ -177,7 +199,7 @@ def check_present(api, args, report: Report) -> None:
     check_catalogue(api, args.environment, actual, report)
 
 
-def leftovers(api, environment: str) -> dict[str, list]:
+def leftovers(api) -> dict[str, list]:
     """Everything of the data-tier kinds the collection creates, besides AWS's defaults."""
     rds, ec = api["rds"], api["elasticache"]
     secrets = api["secretsmanager"].list_secrets(IncludePlannedDeletion=False)["SecretList"]
@@ -228,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=1)
     parser.add_argument("--session", default="valkey:node:2", help="engine:mode:nodes of the session store")
     parser.add_argument("--application", default="valkey:node:2", help="engine:mode:nodes, or '' for none")
+    parser.add_argument("--wwwroot", help="the site URL the catalogue must hold (site/wwwroot)")
     parser.add_argument("--expect-empty", action="store_true")
     parser.add_argument("--final-snapshot", action="store_true", help="with --expect-empty: a final snapshot exists")
     parser.add_argument("--list", action="store_true")
@@ -235,10 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     api = clients(args.region, args.endpoint_url)
     report = Report()
     if args.list:
-        print(json.dumps(leftovers(api, args.environment), indent=2))
+        print(json.dumps(leftovers(api), indent=2))
         return 0
     if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api, args.environment).items() if ids}
+        left = {kind: ids for kind, ids in leftovers(api).items() if ids}
         report.check(not left, f"left behind: {json.dumps(left)}")
         snapshots = final_snapshots(api, args.environment)
         report.check(bool(snapshots) == args.final_snapshot, f"final snapshots: {snapshots}")

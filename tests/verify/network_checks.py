@@ -38,10 +38,10 @@ class Report:
             self.failures.append(message)
 
 
-def clients(region: str, endpoint_url: str | None):
+def clients(region: str, endpoint_url: str | None, services: tuple[str, ...] = ("ec2", "logs", "iam")) -> dict:
     session = boto3.session.Session(region_name=region)
     kwargs = {"endpoint_url": endpoint_url} if endpoint_url else {}
-    return {name: session.client(name, **kwargs) for name in ("ec2", "logs", "iam")}
+    return {name: session.client(name, **kwargs) for name in services}
 
 
 def owner_filters(environment: str) -> list[dict]:
@@ -226,9 +226,9 @@ def check_present(api, args, report: Report) -> None:
     check_flow_log(api, args.environment, vpc["VpcId"], report)
 
 
-def leftovers(api, environment: str) -> dict[str, list]:
-    """Everything of the kinds the collection creates that is not AWS's own default (environment is
-    accepted for symmetry: teardown must leave nothing at all behind in a test account)."""
+def leftovers(api) -> dict[str, list]:
+    """Everything of the kinds the collection creates that is not AWS's own default: teardown must leave
+    nothing at all behind in a test account."""
     ec2 = api["ec2"]
     default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
 
@@ -266,11 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     api = clients(args.region, args.endpoint_url)
     if args.list:
-        print(json.dumps(leftovers(api, args.environment), indent=2))
+        print(json.dumps(leftovers(api), indent=2))
         return 0
     report = Report()
     if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api, args.environment).items() if ids}
+        left = {kind: ids for kind, ids in leftovers(api).items() if ids}
         report.check(not left, f"left behind: {json.dumps(left)}")
     else:
         check_present(api, args, report)
