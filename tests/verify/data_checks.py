@@ -21,7 +21,7 @@ from tests.verify.network_checks import Report, owner_filters
 
 PINNED_VERSIONS = {"aurora-postgresql": "16.4", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
 LOG_EXPORTS = {"aurora-postgresql": ["postgresql"], "aurora-mysql": ["audit", "error", "slowquery"]}
-SERVICES = ("ec2", "efs", "rds", "elasticache", "secretsmanager", "ssm")
+SERVICES = ("ec2", "efs", "rds", "elasticache", "secretsmanager", "ssm", "elbv2")
 
 
 def clients(region: str, endpoint_url: str | None) -> dict:
@@ -172,13 +172,24 @@ def check_catalogue(api, environment: str, actual: dict, report: Report) -> None
     report.check(not any("password" in p["Value"] for p in params.values()), "a parameter value mentions a password")
 
 
+def expected_wwwroot(api, args) -> str | None:
+    """--wwwroot as given, or for ``load-balancer:<scheme>`` the URL of the environment's load balancer's
+    own name, which only exists once it has been created."""
+    if not (args.wwwroot or "").startswith("load-balancer:"):
+        return args.wwwroot
+    scheme = args.wwwroot.split(":", 1)[1]
+    balancers = api["elbv2"].describe_load_balancers()["LoadBalancers"]
+    names = [b["DNSName"] for b in balancers if b["LoadBalancerName"] == f"{args.environment}-moodle"]
+    return f"{scheme}://{names[0]}" if names else None
+
+
 def check_present(api, args, report: Report) -> None:
     subnets, groups = data_subnets_and_groups(api["ec2"], args.environment)
     fs = check_efs(api, args.environment, subnets, groups, report)
     cluster = check_database(api, args, subnets, groups, report)
     members = sorted(m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers", []))
     actual = {
-        "site/wwwroot": args.wwwroot,
+        "site/wwwroot": expected_wwwroot(api, args),
         "efs/id": fs.get("FileSystemId"),
         "efs/arn": fs.get("FileSystemArn"),
         "db/cluster_id": cluster.get("DBClusterIdentifier"),
@@ -250,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=1)
     parser.add_argument("--session", default="valkey:node:2", help="engine:mode:nodes of the session store")
     parser.add_argument("--application", default="valkey:node:2", help="engine:mode:nodes, or '' for none")
-    parser.add_argument("--wwwroot", help="the site URL the catalogue must hold (site/wwwroot)")
+    parser.add_argument(
+        "--wwwroot", help="the site URL the catalogue must hold (site/wwwroot); load-balancer:<scheme> for its own name"
+    )
     parser.add_argument("--expect-empty", action="store_true")
     parser.add_argument("--final-snapshot", action="store_true", help="with --expect-empty: a final snapshot exists")
     parser.add_argument("--list", action="store_true")
