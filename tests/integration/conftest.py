@@ -13,7 +13,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.verify import data_checks, network_checks
+from tests.verify import data_checks, network_checks, site_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -55,6 +55,7 @@ class Moto:
         return {
             **network_checks.leftovers(network_checks.clients(REGION, self.url)),
             **data_checks.leftovers(data_checks.clients(REGION, self.url)),
+            **site_checks.leftovers(site_checks.clients(REGION, self.url)),
         }
 
     def left_behind(self) -> dict[str, list]:

@@ -162,9 +162,11 @@ def check_present(api, args, report: Report) -> None:
         report.check("AAAA" not in aliases, "an AAAA record points at the IPv4-only load balancer")
 
 
-def leftovers(api, zones: tuple[str, ...] = ()) -> dict[str, list]:
+def leftovers(api, zones: tuple[str, ...] | None = None) -> dict[str, list]:
     """Requested certificates in the site's region and us-east-1, and every record of the given (user-owned)
-    hosted zones besides their own NS and SOA."""
+    hosted zones, or of every zone when None, besides their own NS and SOA."""
+    if zones is None:
+        zones = tuple(z["Name"].rstrip(".") for z in api["route53"].list_hosted_zones()["HostedZones"])
     left = {
         "certificates": sorted(
             {
