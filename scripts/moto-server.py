@@ -58,6 +58,8 @@ def start(state: Path) -> str:
     env = dict(
         os.environ,
         MOTO_ACM_VALIDATION_WAIT=os.environ.get("MOTO_ACM_VALIDATION_WAIT", "5"),
+        # AWS-managed policies (AmazonSSMManagedInstanceCore for the web nodes) exist in every account.
+        MOTO_IAM_LOAD_MANAGED_POLICIES="true",
         # Tests switch recording on to prove that bad input fails before any AWS call.
         MOTO_RECORDER_FILEPATH=str(state / "recording.jsonl"),
     )
