@@ -13,7 +13,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.verify import data_checks, network_checks, site_checks
+from tests.verify import data_checks, edge_checks, fleet_checks, network_checks, site_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -56,6 +56,8 @@ class Moto:
             **network_checks.leftovers(network_checks.clients(REGION, self.url)),
             **data_checks.leftovers(data_checks.clients(REGION, self.url)),
             **site_checks.leftovers(site_checks.clients(REGION, self.url)),
+            **fleet_checks.leftovers(fleet_checks.clients(REGION, self.url)),
+            **edge_checks.leftovers(edge_checks.clients(REGION, self.url)),
         }
 
     def left_behind(self) -> dict[str, list]:
@@ -72,7 +74,8 @@ class Moto:
 
 
 # What moto can do (inventories/local/group_vars/all.yml says the same for the demo): one node per
-# replication group, deletes that never finish, no DeleteCacheSubnetGroup; secrets deleted at once.
+# replication group, deletes that never finish, no DeleteCacheSubnetGroup, load balancer attributes left
+# out until set; secrets deleted at once.
 MOTO_SETTINGS = {
     "cache_session_nodes": 1,
     "cache_application_nodes": 1,
@@ -81,6 +84,8 @@ MOTO_SETTINGS = {
     "database_secret_recovery_window_days": 0,
     "cache_secret_recovery_window_days": 0,
     "database_final_snapshot": False,
+    "load_balancer_moto_compat": True,
+    "load_balancer_secret_recovery_window_days": 0,
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 VALID = {"moodle_environment": "validation"}
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+EU_CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 BAD_INPUTS = [
     pytest.param({"network_vpc_cidr": "10.0.0.0/33"}, "network_vpc_cidr", id="vpc-cidr-prefix-33"),
@@ -100,6 +102,62 @@ BAD_INPUTS = [
     pytest.param({"file_system_backup": "yes"}, "file_system_backup", id="efs-backup-choice"),
     pytest.param({"moodle_wwwroot": "https://moodle.example.edu/"}, "parameters_wwwroot", id="wwwroot-trailing-slash"),
     pytest.param({"parameters_extra": {"flat": "x"}}, "parameters_extra", id="parameter-key-without-group"),
+    pytest.param(
+        {"moodle_domain_name": "moodle.example.org", "moodle_hosted_zone": "example.edu"},
+        "certificate_domain_name",
+        id="domain-outside-hosted-zone",
+    ),
+    pytest.param({"moodle_domain_name": "moodle_example.edu"}, "certificate_domain_name", id="domain-name-illegal"),
+    pytest.param(
+        {
+            "moodle_domain_name": "moodle.example.edu",
+            "certificate_request": False,
+            "certificate_load_balancer_arn": CERT,
+        },
+        "certificate_cloudfront_arn",
+        id="cdn-without-us-east-1-certificate",
+    ),
+    pytest.param(
+        {"moodle_domain_name": "moodle.example.edu", "certificate_cloudfront_arn": EU_CERT},
+        "certificate_cloudfront_arn",
+        id="cdn-certificate-outside-us-east-1",
+    ),
+    pytest.param(
+        {"moodle_domain_name": "moodle.example.edu", "certificate_load_balancer_arn": EU_CERT},
+        "certificate_load_balancer_arn",
+        id="alb-certificate-in-another-region",
+    ),
+    pytest.param({"certificate_load_balancer_arn": CERT}, "certificate_domain_name", id="certificate-without-domain"),
+    pytest.param({"moodle_hosted_zone": "example.edu"}, "dns_record_name", id="hosted-zone-without-domain"),
+    pytest.param({"cdn_enabled": False, "dns_target": "cdn"}, "dns_target", id="dns-to-disabled-cdn"),
+    pytest.param(
+        {"cdn_aliases": ["moodle.example.com"], "cdn_certificate_arn": EU_CERT}, "cdn_certificate_arn", id="cdn-cert-eu"
+    ),
+    pytest.param({"cdn_origin_read_timeout": 180}, "cdn_origin_read_timeout", id="cdn-origin-timeout-180"),
+    pytest.param({"load_balancer_idle_timeout": 0}, "load_balancer_idle_timeout", id="alb-idle-timeout-0"),
+    pytest.param(
+        {"load_balancer_health_check_path": "healthz.php"}, "load_balancer_health_check_path", id="health-path-relative"
+    ),
+    pytest.param(
+        {"load_balancer_health_check_interval": 15, "load_balancer_health_check_timeout": 20},
+        "load_balancer_health_check_timeout",
+        id="health-timeout-above-interval",
+    ),
+    pytest.param(
+        {"load_balancer_origin_verify_header": "X-Amz-Secret"}, "load_balancer_origin_verify_header", id="header-x-amz"
+    ),
+    pytest.param({"web_fleet_instance_type": "q9z.large"}, "web_fleet_instance_type", id="instance-family-unknown"),
+    pytest.param({"web_fleet_instance_type": "c7g"}, "web_fleet_instance_type", id="instance-type-without-size"),
+    pytest.param(
+        {"web_fleet_min_size": 3, "web_fleet_max_size": 2, "web_fleet_desired_capacity": 2},
+        "web_fleet_min_size",
+        id="fleet-min-above-max",
+    ),
+    pytest.param({"web_fleet_desired_capacity": 5}, "web_fleet_desired_capacity", id="fleet-desired-above-max"),
+    pytest.param({"web_fleet_root_volume_size": 4}, "web_fleet_root_volume_size", id="root-volume-4-gib"),
+    pytest.param({"web_fleet_scale_in_cpu": 80}, "web_fleet_scale_in_cpu", id="scale-in-above-scale-out"),
+    pytest.param({"web_fleet_ami_id": "debian-12"}, "web_fleet_ami_id", id="ami-id-malformed"),
+    pytest.param({"web_fleet_metadata_hop_limit": 3}, "web_fleet_metadata_hop_limit", id="imds-hop-limit-3"),
 ]
 
 
