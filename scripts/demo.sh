@@ -29,8 +29,9 @@ echo "moto server (stands in for AWS): $AWS_ENDPOINT_URL"
 
 echo
 echo "Resources now in the (moto) account, by type:"
-"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
-"$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
+for tier in network_checks data_checks edge_checks fleet_checks; do
+  "$python" -m "tests.verify.$tier" --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
+done
 echo
 echo "SSM parameter catalogue /$environment/moodle/:"
 "$python" - "$AWS_ENDPOINT_URL" "$environment" <<'PY'
@@ -46,5 +47,8 @@ echo "Checked against the reference architecture and the design decisions:"
 "$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
 "$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" \
   --session valkey:node:1 --application valkey:node:1 --wwwroot "$wwwroot"
+"$python" -m tests.verify.edge_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" \
+  --cdn --moto-attributes-missing
+"$python" -m tests.verify.fleet_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
 echo
 echo "The moto server keeps running at $AWS_ENDPOINT_URL. Run 'make demo-clean' to tear down and stop it."
