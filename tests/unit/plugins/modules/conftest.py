@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from ansible.module_utils import _internal
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.stub import Stubber
 
 from ansible_collections.lms.moodle.plugins.module_utils import efs, elasticache, elasticache_serverless
 
 from .helpers import REGION
+
+
+@pytest.fixture(autouse=True)
+def module_side_warnings(monkeypatch):
+    """Modules run as on a target host: once a test has imported controller code (the filter plugins' tests
+    do), ansible.module_utils would send module warnings to the controller's display instead of the result."""
+    monkeypatch.setattr(_internal, "is_controller", False)
 
 
 @pytest.fixture(autouse=True)

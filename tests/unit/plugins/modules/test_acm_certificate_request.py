@@ -7,6 +7,7 @@ the validation records and for ISSUED, replacement, deletion and the error paths
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from botocore.stub import ANY
@@ -363,7 +364,7 @@ def test_warns_when_acm_returns_other_settings_than_requested(stub_acm, capsys):
 
     result = run_module(acm_certificate_request, capsys, **present(key_algorithm="EC_secp384r1"))
 
-    assert "key_algorithm (is RSA_2048, wanted EC_secp384r1)" in result["warnings"][0]
+    assert "key_algorithm (is RSA_2048, wanted EC_secp384r1)" in json.dumps(result["warnings"])
 
 
 def test_wait_for_issued_polls_until_issued(stub_acm, capsys):

@@ -1,0 +1,135 @@
+"""Unit tests of moodle_info against the fake Moodle of moodle_fake (no PHP, no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.lms.moodle.plugins.modules import moodle_info
+
+from ..moodle_fake import CURRENT_USER, FakeMoodle, fake_php, installed_site, moodle_tree, run_module
+
+MUTATING = ("--set", "--unset", "--enable", "--disable", "--non-interactive")
+
+
+@pytest.fixture
+def moodle(tmp_path, monkeypatch):
+    return installed_site(tmp_path, monkeypatch)
+
+
+def mutating_calls(fake):
+    return [call for call in fake.scripts() if any(arg.startswith(MUTATING) for arg in call[1:])]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_installed_site(moodle, capsys, check_mode):
+    fake, args = moodle
+    result = run_module(moodle_info, capsys, check_mode=check_mode, **args)
+    assert result["exit_code"] == 0 and result["changed"] is False
+    assert (result["installed"], result["partial_install"]) == (True, False)
+    assert result["code"] == {
+        "version": "2024042203.01",
+        "release": "4.4.3+ (Build: 20240903)",
+        "branch": "404",
+        "maturity": "MATURITY_STABLE",
+    }
+    assert result["db_version"] == "2024042203.01"
+    assert result["upgrade_pending"] is False
+    assert result["maintenance"] == {
+        "enabled": False,
+        "cli": False,
+        "legacy": False,
+        "scheduled": None,
+        "flag_file": str(fake.flag),
+    }
+    assert result["layout"]["layout"] == "classic"
+    assert result["layout"]["config_php"] == args["dirroot"] + "/config.php"
+    assert fake.scripts() == [
+        ["cfg.php", "--name=version", "--json"],
+        ["upgrade.php", "--is-pending"],
+        ["cfg.php", "--name=dataroot", "--json"],
+        ["cfg.php", "--name=maintenance_enabled", "--json"],
+        ["cfg.php", "--name=maintenance_later", "--json"],
+    ]
+    assert [call[1:] for call in result["commands"]] == [call[1:] for call in fake.calls]
+    assert mutating_calls(fake) == []
+
+
+def test_pending_upgrade_and_older_database(moodle, capsys):
+    fake, args = moodle
+    fake.pending = True
+    fake.config[("core", "version")] = "2024042200.00"
+    result = run_module(moodle_info, capsys, **args)
+    assert result["upgrade_pending"] is True
+    assert result["db_version"] == "2024042200.00" and result["code"]["version"] == "2024042203.01"
+
+
+def test_site_in_cli_maintenance(moodle, capsys):
+    fake, args = moodle
+    fake.flag.write_text("down")
+    result = run_module(moodle_info, capsys, **args)
+    assert result["maintenance"]["enabled"] is True and result["maintenance"]["cli"] is True
+
+
+@pytest.mark.parametrize(("state", "partial"), [("empty", False), ("partial", True)])
+def test_site_not_installed(moodle, capsys, state, partial):
+    fake, args = moodle
+    fake.state = state
+    result = run_module(moodle_info, capsys, **args)
+    assert result["exit_code"] == 0
+    assert (result["installed"], result["partial_install"]) == (False, partial)
+    assert (result["db_version"], result["upgrade_pending"], result["maintenance"]) == (None, None, None)
+    assert result["code"]["branch"] == "404"
+    assert fake.scripts() == [["cfg.php", "--name=version", "--json"]]
+
+
+def test_unreachable_database_fails_clearly(moodle, capsys):
+    fake, args = moodle
+    fake.state = "unreachable"
+    result = run_module(moodle_info, capsys, **args)
+    assert result["failed"] is True and result["exit_code"] == 1
+    assert "cannot connect to its database" in result["msg"]
+    assert result["rc"] == 1 and "Database connection failed" in result["stdout"]
+    assert len(result["commands"]) == 1
+
+
+def test_public_layout(tmp_path, monkeypatch, capsys):
+    fake = FakeMoodle(tmp_path / "data").install(monkeypatch)
+    root = moodle_tree(tmp_path, layout="public")
+    result = run_module(moodle_info, capsys, dirroot=str(root), php_path=fake_php(tmp_path), web_user=CURRENT_USER)
+    assert result["layout"] == {
+        "root": str(root),
+        "dirroot": str(root / "public"),
+        "layout": "public",
+        "config_php": str(root / "config.php"),
+    }
+    assert fake.calls[0][1] == str(root / "public" / "admin" / "cli" / "cfg.php")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"dirroot": "/nonexistent/moodle"}, "dirroot /nonexistent/moodle does not exist"),
+        ({"web_user": "no-such-user-x"}, "web user no-such-user-x does not exist"),
+        ({"php_path": "/nonexistent/php"}, "php_path /nonexistent/php is not an executable file"),
+    ],
+)
+def test_bad_input_is_named(moodle, capsys, change, message):
+    fake, args = moodle
+    result = run_module(moodle_info, capsys, **{**args, **change})
+    assert result["failed"] is True and message in result["msg"]
+    assert fake.calls == []
+
+
+def test_missing_config_php(tmp_path, monkeypatch, capsys):
+    fake = FakeMoodle(tmp_path / "data").install(monkeypatch)
+    root = moodle_tree(tmp_path, config=False)
+    result = run_module(moodle_info, capsys, dirroot=str(root), php_path=fake_php(tmp_path), web_user=CURRENT_USER)
+    assert result["failed"] is True and f"config.php not found: {root}/config.php does not exist" in result["msg"]
+    assert fake.calls == []
+
+
+def test_timeout(moodle, capsys):
+    fake, args = moodle
+    fake.timeout_on = "upgrade.php"
+    result = run_module(moodle_info, capsys, timeout=3, **args)
+    assert result["failed"] is True and "upgrade.php did not finish within 3 seconds" in result["msg"]

@@ -1,0 +1,200 @@
+"""A fake Moodle for the unit tests of the Moodle CLI runner and modules (no PHP, no database).
+
+`moodle_tree` lays out a Moodle code tree (classic or 5.1+ public layout) with the files the runner looks at;
+`FakeMoodle` answers the argv lists the runner would execute, with the exit codes, streams and messages of the real
+Moodle 4.4 scripts (admin/cli/cfg.php, upgrade.php, maintenance.php; lib/clilib.php cli_error() writes to STDERR,
+the default exception handler prints "!!! message !!!" to STDOUT and exits 1). Install it with `fake.install()`
+(it replaces moodle_cli.run_process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+from pathlib import Path
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.lms.moodle.plugins.module_utils import moodle_cli
+
+VERSION_PHP = """<?php
+defined('MOODLE_INTERNAL') || die();
+
+$version  = 2024042203.01;              // 20240422      = branching date YYYYMMDD - do not modify!
+$release  = '4.4.3+ (Build: 20240903)'; // Human-friendly version name
+$branch   = '404';                     // This version's branch.
+$maturity = MATURITY_STABLE;             // This version's maturity level.
+"""
+COMPONENTS = {
+    "plugintypes": {"mod": "mod", "tool": "admin/tool", "cachestore": "cache/stores", "auth": "auth"},
+    "subsystems": {"backup": "backup", "admin": "admin", "cache": "cache"},
+}
+SUBPLUGINS = {"plugintypes": {"assignsubmission": "mod/assign/submission"}}
+CURRENT_USER = pwd.getpwuid(os.geteuid()).pw_name
+
+
+def moodle_tree(base: Path, layout: str = "classic", version_php: str = VERSION_PHP, config: bool = True) -> Path:
+    """A Moodle tree under base; returns the dirroot to give the modules (the top directory)."""
+    root = base / "moodle"
+    code = root / "public" if layout == "public" else root
+    for script in ("cfg.php", "upgrade.php", "maintenance.php", "purge_caches.php"):
+        path = code / "admin" / "cli" / script
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("<?php // stand-in\n")
+    (code / "version.php").write_text(version_php)
+    (code / "lib").mkdir(exist_ok=True)
+    (code / "lib" / "components.json").write_text(json.dumps(COMPONENTS))
+    for plugin in ("admin/tool/mobile", "mod/assign", "mod/quiz", "cache/stores/redis", "mod/assign/submission/file"):
+        (code / plugin).mkdir(parents=True, exist_ok=True)
+        (code / plugin / "version.php").write_text("<?php\n$plugin->version = 2024042200;\n")
+    (code / "mod" / "assign" / "db").mkdir(exist_ok=True)
+    (code / "mod" / "assign" / "db" / "subplugins.json").write_text(json.dumps(SUBPLUGINS))
+    if config:
+        (root / "config.php").write_text("<?php // config\n")
+    return root
+
+
+def fake_php(base: Path) -> str:
+    """An executable file to give as php_path."""
+    php = base / "php"
+    php.write_text("#!/bin/sh\nexit 99\n")
+    php.chmod(0o755)
+    return str(php)
+
+
+def php_json(value: str) -> str:
+    """json_encode() of a PHP string (escapes slashes like PHP does)."""
+    return json.dumps(value).replace("/", "\\/")
+
+
+class FakeMoodle:
+    """State of a fake Moodle site and the answers of its CLI scripts."""
+
+    def __init__(self, dataroot: Path, state: str = "installed", pending: bool = False):
+        self.state = state  # installed, empty, partial, unreachable
+        self.pending = pending
+        self.dataroot = dataroot
+        dataroot.mkdir(parents=True, exist_ok=True)
+        self.config: dict[tuple[str, str], str] = {
+            ("core", "version"): "2024042203.01",
+            ("core", "dataroot"): str(dataroot),
+        }
+        self.forced: set[tuple[str, str]] = set()
+        self.calls: list[list[str]] = []
+        self.timeout_on: str | None = None
+        self.fail_with: tuple[int, str, str] | None = None
+
+    # -- state helpers ------------------------------------------------------------------------------------------
+
+    @property
+    def flag(self) -> Path:
+        return self.dataroot / "climaintenance.html"
+
+    def install(self, monkeypatch) -> FakeMoodle:
+        monkeypatch.setattr(moodle_cli, "run_process", self)
+        return self
+
+    def scripts(self) -> list[str]:
+        """The script (basename) and arguments of each call, without the PHP binary."""
+        return [[os.path.basename(call[1]), *call[2:]] for call in self.calls]
+
+    # -- the CLI ------------------------------------------------------------------------------------------------
+
+    def __call__(self, argv, timeout, cwd=None):
+        argv = list(argv)
+        assert argv[0].endswith("php"), argv  # no runuser prefix when running as the web user
+        self.calls.append(argv)
+        script = os.path.basename(argv[1])
+        if self.timeout_on == script:
+            raise moodle_cli.subprocess.TimeoutExpired(argv, timeout)
+        if self.fail_with is not None:
+            return self.fail_with
+        if self.state == "unreachable":
+            return (
+                1,
+                "!!! <p>Error: Database connection failed</p>\n<p>It is possible that it is overloaded</p> !!!\n",
+                "",
+            )
+        options = self.options(argv[2:])
+        return getattr(self, script.replace(".php", "").replace("-", "_"))(options)
+
+    @staticmethod
+    def options(args):
+        options = {}
+        for arg in args:
+            assert arg.startswith("--"), arg
+            key, sep, value = arg[2:].partition("=")
+            options[key] = value if sep else True
+        assert options.get("component") != "core", "core settings must be run without --component"
+        return options
+
+    def cfg(self, options):
+        if self.state == "empty":
+            return 1, "!!! Error reading from database !!!\n", ""
+        key = (options.get("component") or "core", options["name"])
+        if "set" in options or "unset" in options:
+            if key in self.forced:
+                return 4, "", "The configuration variable is hard-set in the config.php, unable to change.\n\n"
+            if "unset" in options:
+                self.config.pop(key, None)
+            else:
+                self.config[key] = options["set"]
+            return 0, "", ""
+        if self.state == "partial" or key not in self.config:
+            return 3, "", "No such configuration variable found.\n\n"
+        value = self.config[key]
+        return 0, (php_json(value) if "json" in options else value) + "\n", ""
+
+    def upgrade(self, options):
+        assert options == {"is-pending": True}
+        if self.state in ("empty", "partial"):
+            return 1, "", "Config table does not contain the version. You cannot continue.\n\n"
+        if self.pending:
+            return 2, "", "An upgrade is pending\n\n"
+        return (
+            0,
+            "",
+            "No upgrade needed for the installed version 4.4.3+ (Build: 20240903) (2024042203.01). "
+            "Thanks for coming anyway!\n\n",
+        )
+
+    def maintenance(self, options):
+        heading = "== Maintenance mode (https://moodle.example.org) ==\n"
+        if options.get("enable"):
+            if not self.flag.exists():
+                self.flag.write_text("<html>maintenance</html>")
+            self.config[("core", "maintenance_enabled")] = "0"
+            self.config.pop(("core", "maintenance_later"), None)
+            return 0, heading + "Your site is currently in CLI maintenance mode, no web access is allowed.\n", ""
+        if options.get("disable"):
+            self.config[("core", "maintenance_enabled")] = "0"
+            self.config.pop(("core", "maintenance_later"), None)
+            if self.flag.exists():
+                self.flag.unlink()
+            return 0, heading + "Maintenance mode has been disabled and the site is running normally again\n", ""
+        raise AssertionError(f"unexpected maintenance.php options {options}")
+
+
+def installed_site(tmp_path, monkeypatch):
+    """An installed fake Moodle site behind a classic tree: (fake, the module arguments that reach it)."""
+    fake = FakeMoodle(tmp_path / "moodledata").install(monkeypatch)
+    dirroot = moodle_tree(tmp_path)
+    args = {"dirroot": str(dirroot), "php_path": fake_php(tmp_path), "web_user": CURRENT_USER}
+    return fake, args
+
+
+def run_module(module, capsys, check_mode=False, diff=False, **args):
+    """Run module.main() with these arguments: its JSON result, with its exit code as `exit_code`."""
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
+    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
+        module.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    result["exit_code"] = exit_info.value.code
+    result["raw_output"] = out
+    return result
