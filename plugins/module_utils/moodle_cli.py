@@ -321,7 +321,7 @@ def component_problem(
     name = component or ""
     if name in subsystems or (name.startswith("core_") and name[5:] in subsystems):
         return None, None
-    plugin_type, _, plugin = name.partition("_")
+    plugin_type, _sep, plugin = name.partition("_")
     if plugin and plugin_type in types:
         path = os.path.join(dirroot, types[plugin_type], plugin)
         if exists(os.path.join(path, "version.php")):
@@ -411,7 +411,8 @@ def failure(result: CLIResult, what: str) -> MoodleCLIError:
 
 def run_process(argv: Sequence[str], timeout: int, cwd: str | None = None) -> tuple[int, str, str]:
     """Run argv (no shell) in its own process group; kill the whole group when it runs longer than timeout."""
-    process = subprocess.Popen(  # noqa: S603 - argv list, never a shell
+    # Not AnsibleModule.run_command: it has no timeout, and a timed-out PHP must be killed with its children.
+    process = subprocess.Popen(  # noqa: S603 # pylint: disable=ansible-bad-function
         list(argv),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -256,7 +256,7 @@ def test_parse_json_value_rejects_garbage():
 )
 def test_failure_is_classified_by_moodle_messages(stdout, stderr, error, message):
     exc = failure(CLIResult(["php", "x.php"], 1, stdout, stderr), "x.php")
-    assert type(exc) is error
+    assert exc.__class__ is error
     assert message in exc.message
     assert exc.to_fail_kwargs()["rc"] == 1
 
@@ -533,7 +533,7 @@ def test_run_process_returns_exit_code_and_both_streams():
 
 
 def test_run_process_passes_arguments_without_a_shell(tmp_path):
-    rc, out, _ = moodle_cli.run_process(["/bin/echo", "--set=$(id); rm -rf /"], timeout=10, cwd=str(tmp_path))
+    rc, out, _err = moodle_cli.run_process(["/bin/echo", "--set=$(id); rm -rf /"], timeout=10, cwd=str(tmp_path))
     assert (rc, out) == (0, "--set=$(id); rm -rf /\n")
 
 
