@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from tests.verify import network_checks
+from tests.verify import cli, network_checks
 from tests.verify.network_checks import Report, owner_filters
 
 PINNED_VERSIONS = {"aurora-postgresql": "16.4", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
@@ -251,11 +251,7 @@ def final_snapshots(api, environment: str) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--environment", required=True)
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("--endpoint-url")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=sorted(PINNED_VERSIONS), default="aurora-postgresql")
     parser.add_argument("--mode", choices=["provisioned", "serverless"], default="provisioned")
     parser.add_argument("--readers", type=int, default=1)
@@ -264,26 +260,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wwwroot", help="the site URL the catalogue must hold (site/wwwroot); load-balancer:<scheme> for its own name"
     )
-    parser.add_argument("--expect-empty", action="store_true")
     parser.add_argument("--final-snapshot", action="store_true", help="with --expect-empty: a final snapshot exists")
-    parser.add_argument("--list", action="store_true")
-    args = parser.parse_args(argv)
-    api = clients(args.region, args.endpoint_url)
-    report = Report()
-    if args.list:
-        print(json.dumps(leftovers(api), indent=2))
-        return 0
-    if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api).items() if ids}
-        report.check(not left, f"left behind: {json.dumps(left)}")
-        snapshots = final_snapshots(api, args.environment)
-        report.check(bool(snapshots) == args.final_snapshot, f"final snapshots: {snapshots}")
-    else:
-        check_present(api, args, report)
-    for failure in report.failures:
-        print(f"FAIL {failure}")
-    print(f"{report.passed} passed, {len(report.failures)} failed")
-    return 1 if report.failures else 0
+
+
+def check_final_snapshot(api, args, report: Report) -> None:
+    snapshots = final_snapshots(api, args.environment)
+    report.check(bool(snapshots) == args.final_snapshot, f"final snapshots: {snapshots}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    tier = cli.Tier(
+        __doc__, add_arguments, clients, check_present, lambda api, _args: leftovers(api), check_final_snapshot
+    )
+    return cli.run(tier, argv)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from tests.verify import network_checks
+from tests.verify import cli, network_checks
 from tests.verify.network_checks import Report
 
 SERVICES = ("elbv2", "s3", "sts", "secretsmanager", "cloudfront")
@@ -232,11 +232,7 @@ def leftovers(api) -> dict[str, list]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--environment", required=True)
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("--endpoint-url")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--https", action="store_true", help="the load balancer has a certificate")
     parser.add_argument("--cdn", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
@@ -244,23 +240,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip ALB attributes that moto omits (load_balancer_moto_compat)",
     )
-    parser.add_argument("--expect-empty", action="store_true")
-    parser.add_argument("--list", action="store_true")
-    args = parser.parse_args(argv)
-    api = clients(args.region, args.endpoint_url)
-    report = Report()
-    if args.list:
-        print(json.dumps(leftovers(api), indent=2))
-        return 0
-    if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api).items() if ids}
-        report.check(not left, f"left behind: {json.dumps(left)}")
-    else:
-        check_present(api, args, report)
-    for failure in report.failures:
-        print(f"FAIL {failure}")
-    print(f"{report.passed} passed, {len(report.failures)} failed")
-    return 1 if report.failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.run(cli.Tier(__doc__, add_arguments, clients, check_present, lambda api, _args: leftovers(api)), argv)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import base64
 import json
 import sys
 
-from tests.verify import network_checks
+from tests.verify import cli, network_checks
 from tests.verify.network_checks import Report, owner_filters
 
 SERVICES = ("ec2", "iam", "s3", "autoscaling", "cloudwatch", "logs", "ssm", "sts", "elbv2")
@@ -280,11 +280,7 @@ def leftovers(api) -> dict[str, list]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--environment", required=True)
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("--endpoint-url")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ami-id", help="the pinned AMI (web_fleet_ami_id); without it, Debian's SSM parameter")
     parser.add_argument("--min", type=int, default=2)
     parser.add_argument("--max", type=int, default=4)
@@ -293,23 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root-size", type=int, default=20)
     parser.add_argument("--scaling", choices=["simple", "target_tracking"], default="simple")
     parser.add_argument("--app-subnets", nargs="*", help="the app subnets (default: the network role's, by tag)")
-    parser.add_argument("--expect-empty", action="store_true")
-    parser.add_argument("--list", action="store_true")
-    args = parser.parse_args(argv)
-    api = clients(args.region, args.endpoint_url)
-    report = Report()
-    if args.list:
-        print(json.dumps(leftovers(api), indent=2))
-        return 0
-    if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api).items() if ids}
-        report.check(not left, f"left behind: {json.dumps(left)}")
-    else:
-        check_present(api, args, report)
-    for failure in report.failures:
-        print(f"FAIL {failure}")
-    print(f"{report.passed} passed, {len(report.failures)} failed")
-    return 1 if report.failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.run(cli.Tier(__doc__, add_arguments, clients, check_present, lambda api, _args: leftovers(api)), argv)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ pytest integration tests. The expected layout is the reference architecture's (0
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from dataclasses import dataclass, field
 
 import boto3
+
+from tests.verify import cli
+from tests.verify.cli import Report
 
 REFERENCE_CIDRS = {
     "public": ["10.0.200.0/24", "10.0.201.0/24", "10.0.202.0/24"],
@@ -24,18 +25,6 @@ REFERENCE_CIDRS = {
 }
 DATABASE_PORTS = {"aurora-postgresql": 5432, "aurora-mysql": 3306}
 CACHE_PORTS = {"redis": 6379, "valkey": 6379, "memcached": 11211}
-
-
-@dataclass
-class Report:
-    failures: list[str] = field(default_factory=list)
-    passed: int = 0
-
-    def check(self, condition: bool, message: str) -> None:
-        if condition:
-            self.passed += 1
-        else:
-            self.failures.append(message)
 
 
 def clients(region: str, endpoint_url: str | None, services: tuple[str, ...] = ("ec2", "logs", "iam")) -> dict:
@@ -251,33 +240,16 @@ def leftovers(api) -> dict[str, list]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--environment", required=True)
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("--endpoint-url")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--az-count", type=int, default=2)
     parser.add_argument("--nat", choices=["per_az", "single"], default="per_az")
     parser.add_argument("--database-engine", choices=sorted(DATABASE_PORTS), default="aurora-postgresql")
     parser.add_argument("--cache-engines", nargs="+", choices=sorted(CACHE_PORTS), default=["valkey"])
     parser.add_argument("--cache-serverless", action="store_true", help="a cache is serverless (reader ports)")
-    parser.add_argument("--expect-empty", action="store_true", help="assert that nothing is left")
-    parser.add_argument("--list", action="store_true", help="print every resource of the kinds the collection creates")
-    args = parser.parse_args(argv)
-    api = clients(args.region, args.endpoint_url)
-    if args.list:
-        print(json.dumps(leftovers(api), indent=2))
-        return 0
-    report = Report()
-    if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api).items() if ids}
-        report.check(not left, f"left behind: {json.dumps(left)}")
-    else:
-        check_present(api, args, report)
-    for failure in report.failures:
-        print(f"FAIL {failure}")
-    print(f"{report.passed} passed, {len(report.failures)} failed")
-    return 1 if report.failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.run(cli.Tier(__doc__, add_arguments, clients, check_present, lambda api, _args: leftovers(api)), argv)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,12 @@ balancer (its canonical zone, target health evaluated) without a CDN.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import boto3
 
-from tests.verify.network_checks import Report
+from tests.verify import cli
+from tests.verify.cli import Report
 
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 CLOUDFRONT_REGION = "us-east-1"
@@ -186,28 +186,17 @@ def leftovers(api, zones: tuple[str, ...] | None = None) -> dict[str, list]:
     return left
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--environment", required=True)
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("--endpoint-url")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", help="the site's name")
     parser.add_argument("--zone", help="the hosted zone of the site's name")
     parser.add_argument("--cdn", action="store_true", help="CloudFront is in front of the load balancer")
-    parser.add_argument("--expect-empty", action="store_true")
-    args = parser.parse_args(argv)
-    api = clients(args.region, args.endpoint_url)
-    report = Report()
-    zones = (args.zone,) if args.zone else ()
-    if args.expect_empty:
-        left = {kind: ids for kind, ids in leftovers(api, zones).items() if ids}
-        report.check(not left, f"left behind: {json.dumps(left)}")
-    else:
-        check_present(api, args, report)
-    for failure in report.failures:
-        print(f"FAIL {failure}")
-    print(f"{report.passed} passed, {len(report.failures)} failed")
-    return 1 if report.failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    def zone_leftovers(api, args):
+        return leftovers(api, (args.zone,) if args.zone else ())
+
+    return cli.run(cli.Tier(__doc__, add_arguments, clients, check_present, zone_leftovers), argv)
 
 
 if __name__ == "__main__":
