@@ -18,6 +18,10 @@ Moodle facts this relies on (checked against Moodle 4.4.3+, admin/cli/*.php and 
   fails with "Config table does not contain the version").
 - An empty database makes cfg.php --name=version fail with "Error reading from database" (exit 1); a partly
   installed one (config table but no version) exits 3; an unreachable one fails with "Database connection failed".
+- The initial install sets the core setting rolesactive last (lib/installlib.php install_cli_database(),
+  admin/index.php); during_initial_install() (lib/setuplib.php) is empty($CFG->rolesactive). A database with a
+  version but without rolesactive is an install that stopped while installing plugins or the admin account.
+- install_database.php refuses a database with tables: cli_error(clitablesexist), exit 1.
 """
 
 from __future__ import annotations
@@ -62,6 +66,12 @@ MSG_DB_CONNECT = "Database connection failed"  # lang/en/error.php dbconnectionf
 MSG_NO_VERSION = "Config table does not contain the version"  # lang/en/debug.php missingconfigversion
 MSG_DOWNGRADE = "OLDER than the version that made these databases"  # lang/en/error.php downgradedcore
 MSG_STALE = "Mixed Moodle versions detected"  # lang/en/admin.php upgradestalefiles
+MSG_TABLES_EXIST = "Database tables already present"  # lang/en/install.php clitablesexist
+
+PARTIAL_ADVICE = (
+    "drop and recreate the database (or its tables with the prefix of config.php) and empty dataroot, then install "
+    "again; Moodle cannot install over existing tables"
+)
 
 CORE_COMPONENTS = ("", "core", "moodle")
 COMPONENT_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9_]*[a-z0-9])?$")
@@ -90,6 +100,10 @@ class MoodleLayoutError(MoodleCLIError):
 
 class MoodleNotInstalledError(MoodleCLIError):
     """The database of the site is not installed (empty)."""
+
+
+class MoodlePartialInstallError(MoodleCLIError):
+    """The database holds Moodle tables of an install that did not finish."""
 
 
 class MoodleDatabaseError(MoodleCLIError):
@@ -393,6 +407,10 @@ def failure(result: CLIResult, what: str) -> MoodleCLIError:
     tail = output_tail(result)
     if MSG_DB_CONNECT in output:
         return MoodleDatabaseError(f"{what}: Moodle cannot connect to its database (check config.php): {tail}", result)
+    if MSG_TABLES_EXIST in output:
+        return MoodlePartialInstallError(
+            f"{what}: the database already holds tables (Moodle: {MSG_TABLES_EXIST}); {PARTIAL_ADVICE}", result
+        )
     if MSG_DB_READ in output or MSG_NO_VERSION in output:
         return MoodleNotInstalledError(f"{what}: the Moodle database is not installed", result)
     if MSG_DOWNGRADE in output:
@@ -555,6 +573,22 @@ class MoodleCLI:
             return {"installed": False, "partial": True, "db_version": None}
         return {"installed": True, "partial": False, "db_version": parse_json_value(result.raw_stdout)}
 
+    def install_state(self) -> dict[str, Any]:
+        """site_state() that also treats an install which stopped after core (a version but no rolesactive) as
+        partial; partial states carry the reason as text."""
+        state = self.site_state()
+        if state["partial"]:
+            return {**state, "reason": "the config table holds no version (the install stopped in the core tables)"}
+        if state["installed"] and self.get_config("rolesactive") in (None, "", "0"):
+            return {
+                "installed": False,
+                "partial": True,
+                "db_version": state["db_version"],
+                "reason": f"core version {state['db_version']} is recorded but the install never finished "
+                "(rolesactive is not set: it stopped while installing plugins or the admin account)",
+            }
+        return {**state, "reason": None}
+
     def upgrade_pending(self) -> bool:
         """upgrade.php --is-pending: exit 2 pending, exit 0 up to date."""
         result = self.run("upgrade.php", ["--is-pending"], ok_rcs=(UPGRADE_NOT_PENDING, UPGRADE_PENDING))
@@ -597,6 +631,11 @@ def check_components(cli: MoodleCLI, components: Iterable[str | None], warn: Cal
             raise MoodleCLIError(error)
         if warning:
             warn(warning)
+
+
+def partial_install_error(state: dict[str, Any]) -> MoodlePartialInstallError:
+    """The error for a database that install_state() reports as partly installed."""
+    return MoodlePartialInstallError(f"the Moodle database is partly installed: {state['reason']}; {PARTIAL_ADVICE}")
 
 
 def setting_label(name: str, component: str | None) -> str:

@@ -2,7 +2,8 @@
 
 `moodle_tree` lays out a Moodle code tree (classic or 5.1+ public layout) with the files the runner looks at;
 `FakeMoodle` answers the argv lists the runner would execute, with the exit codes, streams and messages of the real
-Moodle 4.4 scripts (admin/cli/cfg.php, upgrade.php, maintenance.php; lib/clilib.php cli_error() writes to STDERR,
+Moodle 4.4 scripts (admin/cli/cfg.php, upgrade.php, maintenance.php, install_database.php, purge_caches.php;
+lib/clilib.php cli_error() writes to STDERR,
 the default exception handler prints "!!! message !!!" to STDOUT and exits 1). Install it with `fake.install()`
 (it replaces moodle_cli.run_process).
 """
@@ -35,15 +36,24 @@ SUBPLUGINS = {"plugintypes": {"assignsubmission": "mod/assign/submission"}}
 CURRENT_USER = pwd.getpwuid(os.geteuid()).pw_name
 
 
-def moodle_tree(base: Path, layout: str = "classic", version_php: str = VERSION_PHP, config: bool = True) -> Path:
-    """A Moodle tree under base; returns the dirroot to give the modules (the top directory)."""
+def moodle_tree(
+    base: Path,
+    layout: str = "classic",
+    version_php: str = VERSION_PHP,
+    config: bool = True,
+    extra_scripts: tuple[str, ...] = (),
+) -> Path:
+    """A Moodle tree under base; returns the dirroot to give the modules (the top directory). extra_scripts adds
+    admin/cli scripts (install_database.php) to the four every tree has; install/lang has en and de."""
     root = base / "moodle"
     code = root / "public" if layout == "public" else root
-    for script in ("cfg.php", "upgrade.php", "maintenance.php", "purge_caches.php"):
+    for script in ("cfg.php", "upgrade.php", "maintenance.php", "purge_caches.php", *extra_scripts):
         path = code / "admin" / "cli" / script
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("<?php // stand-in\n")
     (code / "version.php").write_text(version_php)
+    for lang in ("en", "de"):
+        (code / "install" / "lang" / lang).mkdir(parents=True, exist_ok=True)
     (code / "lib").mkdir(exist_ok=True)
     (code / "lib" / "components.json").write_text(json.dumps(COMPONENTS))
     for plugin in ("admin/tool/mobile", "mod/assign", "mod/quiz", "cache/stores/redis", "mod/assign/submission/file"):
@@ -73,18 +83,26 @@ class FakeMoodle:
     """State of a fake Moodle site and the answers of its CLI scripts."""
 
     def __init__(self, dataroot: Path, state: str = "installed", pending: bool = False):
-        self.state = state  # installed, empty, partial, unreachable
+        # installed, empty, partial (config table without version), tables (tables but no config table), unreachable
+        self.state = state
         self.pending = pending
         self.dataroot = dataroot
         dataroot.mkdir(parents=True, exist_ok=True)
+        self.code_version = "2024042203.01"  # $version of VERSION_PHP: what install and upgrade record
+        self.code_maturity = 200  # MATURITY_STABLE (lib/classes/component.php)
         self.config: dict[tuple[str, str], str] = {
             ("core", "version"): "2024042203.01",
             ("core", "dataroot"): str(dataroot),
+            ("core", "rolesactive"): "1",
         }
         self.forced: set[tuple[str, str]] = set()
         self.calls: list[list[str]] = []
         self.timeout_on: str | None = None
         self.fail_with: tuple[int, str, str] | None = None
+        # (script, option) -> (rc, stdout, stderr): that script fails when called with that option ("" for any).
+        self.fail_on: dict[tuple[str, str], tuple[int, str, str]] = {}
+        self.installed_with: dict[str, str | bool] | None = None
+        self.purged = 0
 
     # -- state helpers ------------------------------------------------------------------------------------------
 
@@ -118,6 +136,9 @@ class FakeMoodle:
                 "",
             )
         options = self.options(argv[2:])
+        for (failing, option), answer in self.fail_on.items():
+            if failing == script and (not option or option in options):
+                return answer
         return getattr(self, script.replace(".php", "").replace("-", "_"))(options)
 
     @staticmethod
@@ -131,7 +152,7 @@ class FakeMoodle:
         return options
 
     def cfg(self, options):
-        if self.state == "empty":
+        if self.state in ("empty", "tables"):
             return 1, "!!! Error reading from database !!!\n", ""
         key = (options.get("component") or "core", options["name"])
         if "set" in options or "unset" in options:
@@ -148,17 +169,62 @@ class FakeMoodle:
         return 0, (php_json(value) if "json" in options else value) + "\n", ""
 
     def upgrade(self, options):
-        assert options == {"is-pending": True}
-        if self.state in ("empty", "partial"):
+        assert options in (
+            {"is-pending": True},
+            {"non-interactive": True},
+            {"non-interactive": True, "allow-unstable": True},
+        )
+        if self.state in ("empty", "partial", "tables"):
             return 1, "", "Config table does not contain the version. You cannot continue.\n\n"
-        if self.pending:
+        if float(self.code_version) < float(self.config[("core", "version")]):
+            return 1, "", "ERROR!!!  The code you are using is OLDER than the version that made these databases!\n\n"
+        if not self.pending:
+            return (
+                0,
+                "",
+                f"No upgrade needed for the installed version 4.4.3+ (Build: 20240903) ({self.code_version}). "
+                "Thanks for coming anyway!\n\n",
+            )
+        if "is-pending" in options:
             return 2, "", "An upgrade is pending\n\n"
+        if self.code_maturity < 200 and "allow-unstable" not in options:
+            return 1, "", "Hint: You may want to run this script with --allow-unstable option\n\n"
+        old = self.config[("core", "version")]
+        self.config[("core", "version")] = self.code_version
+        self.pending = False
         return (
             0,
+            "== Setting new default values ==\nCommand line upgrade from 4.4.2 (Build: 20240812) "
+            f"({old}) to 4.4.3+ (Build: 20240903) ({self.code_version}) completed successfully.\n",
             "",
-            "No upgrade needed for the installed version 4.4.3+ (Build: 20240903) (2024042203.01). "
-            "Thanks for coming anyway!\n\n",
         )
+
+    def install_database(self, options):
+        """admin/cli/install_database.php: refuses tables, requires --agree-license and --adminpass."""
+        known = {"lang", "adminuser", "adminpass", "adminemail", "fullname", "shortname", "summary", "supportemail"}
+        unknown = set(options) - known - {"agree-license"}
+        if unknown:
+            return (
+                1,
+                "",
+                "Unrecognised options:\n  --" + "\n  --".join(sorted(unknown)) + "\nPlease use --help option.\n\n",
+            )
+        if self.state != "empty":
+            return 1, "", "Database tables already present; CLI installation cannot continue.\n\n"
+        if options.get("agree-license") is not True:
+            return 1, "", "You have to agree to the license. --help prints out the help\n\n"
+        if options.get("adminpass") in (None, True, ""):
+            return 1, "", "You have to specify admin password. --help prints out the help\n\n"
+        self.state = "installed"
+        self.installed_with = dict(options)
+        self.config[("core", "version")] = self.code_version
+        self.config[("core", "rolesactive")] = "1"
+        return 0, "-->System\n++ Success ++\nInstallation completed successfully.\n", ""
+
+    def purge_caches(self, options):
+        assert options == {}, "purge_caches.php is run without options (purge everything)"
+        self.purged += 1
+        return 0, "", ""
 
     def maintenance(self, options):
         heading = "== Maintenance mode (https://moodle.example.org) ==\n"
@@ -177,10 +243,10 @@ class FakeMoodle:
         raise AssertionError(f"unexpected maintenance.php options {options}")
 
 
-def installed_site(tmp_path, monkeypatch):
+def installed_site(tmp_path, monkeypatch, extra_scripts=()):
     """An installed fake Moodle site behind a classic tree: (fake, the module arguments that reach it)."""
     fake = FakeMoodle(tmp_path / "moodledata").install(monkeypatch)
-    dirroot = moodle_tree(tmp_path)
+    dirroot = moodle_tree(tmp_path, extra_scripts=extra_scripts)
     args = {"dirroot": str(dirroot), "php_path": fake_php(tmp_path), "web_user": CURRENT_USER}
     return fake, args
 
