@@ -427,19 +427,23 @@ def failure(result: CLIResult, what: str) -> MoodleCLIError:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def run_process(argv: Sequence[str], timeout: int, cwd: str | None = None) -> tuple[int, str, str]:
-    """Run argv (no shell) in its own process group; kill the whole group when it runs longer than timeout."""
+def run_process(
+    argv: Sequence[str], timeout: int, cwd: str | None = None, input_text: str | None = None
+) -> tuple[int, str, str]:
+    """Run argv (no shell) in its own process group; kill the whole group when it runs longer than timeout.
+    input_text, when given, is written to the standard input (secrets go there, never into argv)."""
     # Not AnsibleModule.run_command: it has no timeout, and a timed-out PHP must be killed with its children.
     process = subprocess.Popen(  # noqa: S603 # pylint: disable=ansible-bad-function
         list(argv),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if input_text is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=cwd,
         start_new_session=True,
     )
+    data = None if input_text is None else input_text.encode("utf-8")
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = process.communicate(input=data, timeout=timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -531,6 +535,31 @@ class MoodleCLI:
         result = CLIResult(shown, rc, self.redact(stdout), self.redact(stderr), raw_stdout=stdout)
         if ok_rcs is not None and rc not in ok_rcs:
             raise failure(result, script)
+        return result
+
+    def run_php_code(
+        self, code: str, label: str, input_text: str | None = None, ok_rcs: Iterable[int] | None = (0,)
+    ) -> CLIResult:
+        """Run PHP code shipped with the collection (php -r) as the web user, with input_text on its standard input.
+
+        The code is not a file of the Moodle tree, so it bootstraps Moodle itself (config.php named in its input).
+        The commands returned show `<label>` in place of the code; secrets belong in input_text, which is never
+        shown."""
+        self.prepare()
+        argv = [*(self.prefix or []), self.php or "php", "-r", code]
+        shown = self.redact([*argv[:-1], f"<{label}>"])
+        self.commands.append(shown)
+        try:
+            rc, stdout, stderr = run_process(argv, self.timeout, cwd=self.layout.root, input_text=input_text)
+        except subprocess.TimeoutExpired:
+            raise MoodleTimeoutError(
+                f"{label} did not finish within {self.timeout} seconds and was killed", CLIResult(shown, -1, "", "")
+            ) from None
+        except OSError as e:
+            raise MoodleCLIError(f"cannot run {label}: {self.redact(str(e))}") from None
+        result = CLIResult(shown, rc, self.redact(stdout), self.redact(stderr), raw_stdout=stdout)
+        if ok_rcs is not None and rc not in ok_rcs:
+            raise failure(result, label)
         return result
 
     # -- cfg.php --------------------------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ class FakeMoodle:
         self.fail_on: dict[tuple[str, str], tuple[int, str, str]] = {}
         self.installed_with: dict[str, str | bool] | None = None
         self.purged = 0
+        self.inputs: list[str | None] = []  # the standard input of each call (None: none)
+        self.muc = FakeMUC()
 
     # -- state helpers ------------------------------------------------------------------------------------------
 
@@ -120,11 +122,12 @@ class FakeMoodle:
 
     # -- the CLI ------------------------------------------------------------------------------------------------
 
-    def __call__(self, argv, timeout, cwd=None):
+    def __call__(self, argv, timeout, cwd=None, input_text=None):
         argv = list(argv)
         assert argv[0].endswith("php"), argv  # no runuser prefix when running as the web user
         self.calls.append(argv)
-        script = os.path.basename(argv[1])
+        self.inputs.append(input_text)
+        script = "php -r" if argv[1] == "-r" else os.path.basename(argv[1])
         if self.timeout_on == script:
             raise moodle_cli.subprocess.TimeoutExpired(argv, timeout)
         if self.fail_with is not None:
@@ -135,6 +138,8 @@ class FakeMoodle:
                 "!!! <p>Error: Database connection failed</p>\n<p>It is possible that it is overloaded</p> !!!\n",
                 "",
             )
+        if script == "php -r":
+            return self.muc.run(json.loads(input_text))
         options = self.options(argv[2:])
         for (failing, option), answer in self.fail_on.items():
             if failing == script and (not option or option in options):
@@ -241,6 +246,147 @@ class FakeMoodle:
                 self.flag.unlink()
             return 0, heading + "Maintenance mode has been disabled and the site is running normally again\n", ""
         raise AssertionError(f"unexpected maintenance.php options {options}")
+
+
+class FakeMoodleWithPlugins(FakeMoodle):
+    """A FakeMoodle whose upgrade.php also installs and upgrades the additional plugins in `plugin_dirs`
+    (component -> directory): pending when a version.php there differs from the version recorded in the config
+    (component, "version"), as core_plugin_manager compares them; uninstall_plugins.php removes their settings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plugin_dirs: dict[str, Path] = {}
+        self.cannot_uninstall: set[str] = set()
+
+    def disk_versions(self):
+        versions = {}
+        for component, directory in self.plugin_dirs.items():
+            version_php = Path(directory) / "version.php"
+            if version_php.exists():
+                text = version_php.read_text()
+                versions[component] = text.split("$plugin->version", 1)[1].split("=", 1)[1].split(";", 1)[0].strip()
+        return versions
+
+    def upgrade(self, options):
+        changes = {
+            component: version
+            for component, version in self.disk_versions().items()
+            if self.config.get((component, "version")) != version
+        }
+        if self.state == "installed" and changes:
+            self.pending = True
+            if "non-interactive" in options:
+                for component, version in changes.items():
+                    self.config[(component, "version")] = version
+        return super().upgrade(options)
+
+    def uninstall_plugins(self, options):
+        assert options.get("run") is True and isinstance(options.get("plugins"), str), options
+        component = options["plugins"]
+        if (component, "version") not in self.config:
+            return 0, f"Unknown plugin: {component}\n", ""
+        if component in self.cannot_uninstall:
+            return 0, f"Can not be uninstalled: {component}\t{component}\n", ""
+        for key in [key for key in self.config if key[0] == component]:
+            del self.config[key]
+        return 0, f"Uninstalling: {component}\t{component}\n++ Success ++\n", ""
+
+
+class FakeMUC:
+    """The MUC configuration of the fake site and the answers of module_utils.moodle_muc.MUC_PHP (run with php -r):
+    the same request (JSON on stdin) and output (one LMS_MOODLE_MUC_JSON line; exit 0, or 3 with ok=false)."""
+
+    def __init__(self):
+        self.stores = {
+            "default_application": {"plugin": "file", "default": True, "configuration": {}},
+            "default_session": {"plugin": "session", "default": True, "configuration": {}},
+            "default_request": {"plugin": "static", "default": True, "configuration": {}},
+        }
+        self.mappings = {"application": ["default_application"], "session": ["default_session"],
+                         "request": ["default_request"]}  # fmt: skip
+        self.plugins = ["apcu", "file", "redis", "session", "static"]
+        self.requirements_met = True  # the PHP redis extension is loaded
+        self.reachable = {"redis.internal:6379", "tls://cache.example.com:6379"}
+        self.writer_exception: str | None = None  # an exception the writer throws (read-only forced cache)
+        self.requests: list[dict] = []
+        self.writes = 0
+        self.purged: list[str] = []
+
+    @staticmethod
+    def answer(data, rc=0):
+        return rc, "++ some bootstrap noise ++\nLMS_MOODLE_MUC_JSON:" + json.dumps(data) + "\n", ""
+
+    def fail(self, kind, error):
+        return self.answer({"ok": False, "kind": kind, "error": error}, rc=3)
+
+    def ready(self, configuration):
+        server = configuration.get("server", "").split("\n")[0]
+        if ":" not in server and not server.startswith("/"):
+            server += ":6379"  # cachestore_redis's default port
+        if configuration.get("encryption") and not configuration.get("clustermode"):
+            server = "tls://" + server
+        return server in self.reachable, server
+
+    def check(self, action):
+        if action["plugin"] not in self.plugins:
+            return self.fail("plugin_missing", f"the cache store plugin cachestore_{action['plugin']} is not installed")
+        if not self.requirements_met:
+            return self.fail(
+                "requirements", "cachestore_redis cannot be used on this host: its requirements are not met"
+            )
+        ready, server = self.ready(action["configuration"])
+        if not ready:
+            return self.fail(
+                "not_ready",
+                f"store {action['name']} cannot be used: Moodle reports: Failed to connect to Redis at {server}, "
+                "the error returned was: Connection refused",
+            )
+        return None
+
+    def state(self, passwords):
+        stores = {}
+        for name, store in self.stores.items():
+            configuration = dict(store["configuration"])
+            password = str(configuration.get("password") or "")
+            if "password" in configuration:
+                configuration["password"] = "********" if password else ""
+            stores[name] = {
+                **store,
+                "configuration": configuration or [],  # json_encode of an empty PHP array
+                "password_set": bool(password),
+                "password_matches": name in passwords and password == passwords[name],
+            }
+        return {"stores": stores, "mappings": self.mappings, "plugins": self.plugins}
+
+    def run(self, request):
+        self.requests.append(request)
+        assert request["writer"] in ("cache_config_writer", "\\core_cache\\config_writer"), request["writer"]
+        for action in request["actions"]:
+            if action["action"] == "edit":
+                action["configuration"] = {**self.stores[action["name"]]["configuration"], **action["configuration"]}
+            if action["action"] in ("add", "edit"):
+                problem = self.check(action)
+                if problem:
+                    return problem
+        if request["actions"] and self.writer_exception:
+            return self.fail("exception", self.writer_exception)
+        for action in request["actions"]:
+            self.writes += 1
+            if action["action"] == "add":
+                assert action["name"] not in self.stores, "Duplicate name specificed for cache plugin instance"
+                self.stores[action["name"]] = {"plugin": action["plugin"], "default": False,
+                                               "configuration": action["configuration"]}  # fmt: skip
+            elif action["action"] == "edit":
+                self.stores[action["name"]]["configuration"] = action["configuration"]
+            else:
+                for stores in action["mappings"].values():
+                    assert all(store in self.stores for store in stores), "The instance name does not exist"
+                self.mappings = {**self.mappings, **action["mappings"]}
+        purged = [name for name in request["purge"] if self.ready(self.stores[name]["configuration"])[0]
+                  or self.stores[name]["plugin"] != "redis"]  # fmt: skip
+        self.purged.extend(purged)
+        not_purged = [name for name in request["purge"] if name not in purged]
+        return self.answer({"ok": True, "purged": purged, "not_purged": not_purged, **self.state(request["passwords"])})
 
 
 def installed_site(tmp_path, monkeypatch, extra_scripts=()):
