@@ -14,35 +14,23 @@ def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto
     assert moto.left_behind() == {}
 
 
-def test_check_mode_after_provision_reports_no_change(moto, run_playbook):
-    assert run_playbook("provision.yml", ENV).returncode == 0
-
-    result = run_playbook("provision.yml", ENV, "--check", "--diff")
-
-    assert result.returncode == 0, result.output
-    assert result.recap()["changed"] == 0, result.output
-
-
-def test_teardown_refuses_without_matching_confirmation(moto, run_playbook):
-    assert run_playbook("provision.yml", ENV).returncode == 0
-    vpcs_before = moto.client("ec2").describe_vpcs()["Vpcs"]
-
-    for confirm in ({}, {"teardown_confirm": "production"}):
-        result = run_playbook("teardown.yml", {**ENV, **confirm})
-        assert result.returncode != 0
-        assert "teardown_confirm=checkmode" in result.failure()
-
-    assert moto.client("ec2").describe_vpcs()["Vpcs"] == vpcs_before
-
-
-def test_teardown_check_mode_removes_nothing(moto, run_playbook):
+def test_after_provision_check_mode_and_teardown_guards_change_nothing(moto, run_playbook):
+    """One provision (the whole stack takes two minutes on moto) serves three read-only checks."""
     assert run_playbook("provision.yml", ENV).returncode == 0
     before = moto.resources()
 
-    result = run_playbook("teardown.yml", {**ENV, "teardown_confirm": "checkmode"}, "--check")
+    check = run_playbook("provision.yml", ENV, "--check", "--diff")
+    assert check.returncode == 0, check.output
+    assert check.recap()["changed"] == 0, check.output
 
-    assert result.returncode == 0, result.output
-    assert result.recap()["changed"] > 0
+    for confirm in ({}, {"teardown_confirm": "production"}):
+        refused = run_playbook("teardown.yml", {**ENV, **confirm})
+        assert refused.returncode != 0
+        assert "teardown_confirm=checkmode" in refused.failure()
+
+    teardown_check = run_playbook("teardown.yml", {**ENV, "teardown_confirm": "checkmode"}, "--check")
+    assert teardown_check.returncode == 0, teardown_check.output
+    assert teardown_check.recap()["changed"] > 0
     assert moto.resources() == before
 
 
