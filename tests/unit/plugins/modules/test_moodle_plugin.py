@@ -417,8 +417,8 @@ def test_site_problems_fail_clearly(site, tmp_path, capsys):
 VERSION_TEXTS = [
     ("$plugin->version = 2024042200;\n$plugin->component = 'tool_x';",
      {"version": "2024042200", "component": "tool_x"}),
-    ('  $plugin->version=2024042200.01 ; // c\n$plugin->component="mod_y";', {"version": "2024042200.01",
-                                                                            "component": "mod_y"}),
+    ('  $plugin->version=2024042200.01 ; // c\n$plugin->component="mod_y";',
+     {"version": "2024042200.01", "component": "mod_y"}),
     ("$plugin->version = 2024042200;", {"version": "2024042200", "component": None}),
 ]  # fmt: skip
 
