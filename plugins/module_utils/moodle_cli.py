@@ -48,7 +48,6 @@ PHP_CANDIDATES = (
     "/usr/bin/php8.3",
     "/usr/bin/php8.2",
     "/usr/bin/php8.1",
-    "/opt/remi/php82/root/usr/bin/php",
 )
 
 # cfg.php exit codes (admin/cli/cfg.php usage text and code).
