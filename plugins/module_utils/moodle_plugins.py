@@ -27,12 +27,26 @@ import tempfile
 import zipfile
 from typing import Any
 
-from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import MoodleCLIError, load_components
+from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
+    MoodleCLI,
+    MoodleCLIError,
+    failure,
+    load_components,
+)
 
 TYPE_RE = re.compile(r"^[a-z][a-z0-9]*$")
 MOD_NAME_RE = re.compile(r"^[a-z][a-z0-9]*$")
 PLUGIN_NAME_RE = re.compile(r"^[a-z](?:[a-z0-9_](?!__))*[a-z0-9]+$")
 TEMP_PREFIX = ".lms-moodle-"
+INSTALLED_MARKER = "LMS_MOODLE_PLUGINS_JSON:"
+INSTALLED_LABEL = "lms.moodle installed-plugins query"
+# Run with `php -r` as the web user: the version recorded for each plugin (config_plugins, name "version").
+INSTALLED_PHP = r"""
+define('CLI_SCRIPT', true);
+require(stream_get_contents(STDIN));
+$versions = $DB->get_records_menu('config_plugins', ['name' => 'version'], '', 'plugin, value');
+echo "\nLMS_MOODLE_PLUGINS_JSON:" . json_encode((object)$versions) . "\n";
+"""
 
 
 class MoodlePluginError(MoodleCLIError):
@@ -218,3 +232,48 @@ def plan(current: dict[str, Any] | None, wanted: dict[str, Any]) -> str:
             "Moodle cannot downgrade a plugin"
         )
     return "replace"
+
+
+def disk_plugins(dirroot: str) -> dict[str, str]:
+    """component -> $plugin->version of every plugin (and subplugin) with a version.php in the tree."""
+    types, _subsystems = load_components(dirroot)
+    found = {}
+    for plugin_type, directory in sorted(types.items()):
+        base = os.path.join(dirroot, directory)
+        try:
+            names = sorted(os.listdir(base))
+        except OSError:
+            continue
+        for name in names:
+            try:
+                version = read_plugin_version(os.path.join(base, name))
+            except MoodlePluginError:
+                continue
+            if version is not None:
+                found[f"{plugin_type}_{name}"] = version["version"]
+    return found
+
+
+def installed_plugins(cli: MoodleCLI) -> dict[str, str]:
+    """component -> version recorded in the database of the site (what Moodle installed)."""
+    layout = cli.prepare()
+    result = cli.run_php_code(INSTALLED_PHP, INSTALLED_LABEL, input_text=layout.config_php)
+    for line in reversed(result.raw_stdout.splitlines()):
+        if line.startswith(INSTALLED_MARKER):
+            try:
+                data = json.loads(line[len(INSTALLED_MARKER) :])
+            except ValueError:
+                break
+            return {str(key): str(value) for key, value in data.items()}
+    raise failure(result, INSTALLED_LABEL)
+
+
+def plugin_report(disk: dict[str, str], installed: dict[str, str]) -> dict[str, Any]:
+    """Plugins on disk against plugins installed: what the next upgrade would install, upgrade, or miss."""
+    return {
+        "disk": disk,
+        "installed": {name: version for name, version in installed.items() if name != "core"},
+        "not_installed": sorted(set(disk) - set(installed)),
+        "upgrade_pending": sorted(name for name in disk if name in installed and installed[name] != disk[name]),
+        "missing_from_disk": sorted(name for name in installed if name not in disk and name != "core"),
+    }

@@ -13,6 +13,11 @@ description:
   - Reports whether the Moodle site in O(dirroot) is installed, the version of the code (read from C(version.php)
     without running PHP) and of the database (C(admin/cli/cfg.php --name=version)), whether an upgrade is pending
     (C(admin/cli/upgrade.php --is-pending)) and the maintenance state.
+  - Compares the plugins on disk (every C(version.php) under the plugin type directories of
+    C(lib/components.json) and of subplugins) with the versions Moodle recorded in its database, so a plugin
+    that was copied but not installed, or upgraded on disk only, shows before anyone runs an upgrade.
+  - Reads the cache (MUC) configuration through Moodle's own cache config writer: store instances (passwords
+    masked) and the stores of the application, session and request modes.
   - Read-only; it changes nothing, also outside check mode.
   - An empty database is reported as not installed; a database with Moodle tables but no recorded version (an
     interrupted install) as RV(partial_install=true).
@@ -124,6 +129,45 @@ maintenance:
     flag_file:
       description: Path of C(climaintenance.html).
       type: str
+plugins:
+  description: Plugins on disk against plugins installed in the database (core excluded).
+  returned: always
+  type: dict
+  contains:
+    disk:
+      description: Component => C($plugin->version) of every plugin in dirroot.
+      type: dict
+      sample: {"local_greetings": "2024042200", "mod_assign": "2024042200"}
+    installed:
+      description: Component => version recorded by Moodle; empty when the site is not installed.
+      type: dict
+    not_installed:
+      description: Plugins on disk that the next upgrade would install.
+      type: list
+      elements: str
+    upgrade_pending:
+      description: Plugins whose code version differs from the installed one.
+      type: list
+      elements: str
+    missing_from_disk:
+      description: Plugins installed in the database whose code is gone from dirroot.
+      type: list
+      elements: str
+caches:
+  description: The MUC configuration; null when not installed.
+  returned: always
+  type: dict
+  contains:
+    stores:
+      description: Store instance name => plugin, default (true for Moodle's built-in stores) and configuration
+        (password masked).
+      type: dict
+      sample: {"redis": {"plugin": "redis", "default": false, "configuration": {"server": "cache:6379",
+        "password": "********"}}}
+    mappings:
+      description: Mode (application, session, request) => the store names used for it, in order.
+      type: dict
+      sample: {"application": ["redis"], "session": ["redis"], "request": ["default_request"]}
 commands:
   description: The commands the module ran, as argument lists, with secrets masked.
   returned: always
@@ -137,6 +181,12 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     MoodleCLIError,
     cli_from_params,
     moodle_cli_argument_spec,
+)
+from ansible_collections.lms.moodle.plugins.module_utils.moodle_muc import masked, run_muc
+from ansible_collections.lms.moodle.plugins.module_utils.moodle_plugins import (
+    disk_plugins,
+    installed_plugins,
+    plugin_report,
 )
 
 
@@ -156,7 +206,16 @@ def gather(cli):
     facts.update(installed=state["installed"], partial_install=state["partial"], db_version=state["db_version"])
     facts["upgrade_pending"] = cli.upgrade_pending() if state["installed"] else None
     facts["maintenance"] = cli.maintenance_state() if state["installed"] else None
+    disk = disk_plugins(layout.dirroot)
+    facts["plugins"] = plugin_report(disk, installed_plugins(cli) if state["installed"] else {})
+    facts["caches"] = caches(cli) if state["installed"] else None
     return facts
+
+
+def caches(cli):
+    """The MUC store instances (passwords masked) and the store of each mode, as Moodle's config writer reads them."""
+    muc = run_muc(cli)
+    return {"stores": {name: masked(store) for name, store in muc["stores"].items()}, "mappings": muc["mappings"]}
 
 
 def main():

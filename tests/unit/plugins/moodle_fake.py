@@ -138,6 +138,8 @@ class FakeMoodle:
                 "!!! <p>Error: Database connection failed</p>\n<p>It is possible that it is overloaded</p> !!!\n",
                 "",
             )
+        if script == "php -r" and "LMS_MOODLE_PLUGINS_JSON" in argv[2]:
+            return self.installed_plugins()
         if script == "php -r":
             return self.muc.run(json.loads(input_text))
         options = self.options(argv[2:])
@@ -225,6 +227,14 @@ class FakeMoodle:
         self.config[("core", "version")] = self.code_version
         self.config[("core", "rolesactive")] = "1"
         return 0, "-->System\n++ Success ++\nInstallation completed successfully.\n", ""
+
+    def installed_plugins(self):
+        """moodle_plugins.INSTALLED_PHP: the version recorded for each plugin (config_plugins)."""
+        if self.state in ("empty", "tables"):
+            return 1, "!!! Error reading from database !!!\n", ""
+        versions = {plugin: value for (plugin, name), value in self.config.items() if name == "version"}
+        versions.pop("core")
+        return 0, "LMS_MOODLE_PLUGINS_JSON:" + json.dumps(versions) + "\n", ""
 
     def purge_caches(self, options):
         assert options == {}, "purge_caches.php is run without options (purge everything)"

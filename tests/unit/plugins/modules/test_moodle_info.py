@@ -49,8 +49,15 @@ def test_installed_site(moodle, capsys, check_mode):
         ["cfg.php", "--name=dataroot", "--json"],
         ["cfg.php", "--name=maintenance_enabled", "--json"],
         ["cfg.php", "--name=maintenance_later", "--json"],
+        ["-r", fake.calls[5][2]],
+        ["-r", fake.calls[6][2]],
     ]
-    assert [call[1:] for call in result["commands"]] == [call[1:] for call in fake.calls]
+    assert "LMS_MOODLE_PLUGINS_JSON" in fake.calls[5][2] and "LMS_MOODLE_MUC_JSON" in fake.calls[6][2]
+    assert fake.muc.requests[0]["actions"] == [], "moodle_info must only read the cache configuration"
+    assert result["caches"]["mappings"]["application"] == ["default_application"]
+    assert [call[1:] for call in result["commands"][:5]] == [call[1:] for call in fake.calls[:5]]
+    assert result["commands"][5][1:] == ["-r", "<lms.moodle installed-plugins query>"]
+    assert result["commands"][6][1:] == ["-r", "<lms.moodle MUC script>"]
     assert mutating_calls(fake) == []
 
 
@@ -133,3 +140,38 @@ def test_timeout(moodle, capsys):
     fake.timeout_on = "upgrade.php"
     result = run_module(moodle_info, capsys, timeout=3, **args)
     assert result["failed"] is True and "upgrade.php did not finish within 3 seconds" in result["msg"]
+
+
+def test_plugins_on_disk_against_installed(moodle, capsys):
+    fake, args = moodle
+    fake.config[("tool_mobile", "version")] = "2024042200"  # the same as on disk
+    fake.config[("mod_assign", "version")] = "2023100900"  # older than on disk: upgrade pending
+    fake.config[("local_gone", "version")] = "2020010100"  # code removed from dirroot
+    result = run_module(moodle_info, capsys, **args)
+    plugins = result["plugins"]
+    assert plugins["disk"]["mod_assign"] == "2024042200"
+    assert plugins["disk"]["assignsubmission_file"] == "2024042200", "subplugins are part of the disk inventory"
+    assert plugins["installed"] == {"tool_mobile": "2024042200", "mod_assign": "2023100900", "local_gone": "2020010100"}
+    assert plugins["upgrade_pending"] == ["mod_assign"]
+    assert plugins["missing_from_disk"] == ["local_gone"]
+    assert plugins["not_installed"] == ["assignsubmission_file", "cachestore_redis", "mod_quiz"]
+
+
+def test_cache_stores_with_passwords_masked(moodle, capsys):
+    fake, args = moodle
+    fake.muc.stores["redis"] = {"plugin": "redis", "default": False,
+                                "configuration": {"server": "redis.internal:6379", "password": "muc-secret"}}  # fmt: skip
+    fake.muc.mappings["session"] = ["redis"]
+    result = run_module(moodle_info, capsys, **args)
+    assert result["caches"]["stores"]["redis"]["configuration"] == {"server": "redis.internal:6379",
+                                                                    "password": "********"}  # fmt: skip
+    assert result["caches"]["mappings"]["session"] == ["redis"]
+    assert "muc-secret" not in result["raw_output"]
+
+
+def test_not_installed_site_still_lists_the_plugins_on_disk(moodle, capsys):
+    fake, args = moodle
+    fake.state = "empty"
+    result = run_module(moodle_info, capsys, **args)
+    assert result["plugins"]["installed"] == {} and "mod_assign" in result["plugins"]["not_installed"]
+    assert result["caches"] is None
