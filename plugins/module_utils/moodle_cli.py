@@ -27,6 +27,7 @@ Moodle facts this relies on (checked against Moodle 4.4.3+, admin/cli/*.php and 
 from __future__ import annotations
 
 import contextlib
+import grp
 import json
 import os
 import pwd
@@ -253,6 +254,35 @@ def user_exists(name: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def user_groups(name: str) -> set[int]:
+    """The group ids of a user: its primary group and every group that lists it as a member."""
+    entry = pwd.getpwnam(name)
+    return {entry.pw_gid} | {group.gr_gid for group in grp.getgrall() if name in group.gr_mem}
+
+
+def unreadable_by(path: str, user: str) -> str | None:
+    """Why user cannot read path by its permission bits (owner, group, other), or None when it can.
+    root reads everything; ACLs are not considered."""
+    entry = pwd.getpwnam(user)
+    if entry.pw_uid == 0:
+        return None
+    info = os.stat(path)
+    if info.st_uid == entry.pw_uid:
+        bit = 0o400
+    elif info.st_gid in user_groups(user):
+        bit = 0o040
+    else:
+        bit = 0o004
+    if info.st_mode & bit:
+        return None
+    owner = current_user_name(info.st_uid) or str(info.st_uid)
+    try:
+        group = grp.getgrgid(info.st_gid).gr_name
+    except KeyError:
+        group = str(info.st_gid)
+    return f"{path} is mode {info.st_mode & 0o7777:04o} {owner}:{group}"
 
 
 def privilege_prefix(
@@ -495,6 +525,12 @@ class MoodleCLI:
                     raise MoodleCLIError(f"web user {self.web_user} does not exist on this host")
                 euid = os.geteuid()
                 self.prefix = privilege_prefix(self.web_user, euid, current_user_name(euid))
+            problem = unreadable_by(self.layout.config_php, self.web_user) if require_config else None
+            if problem:
+                raise MoodleLayoutError(
+                    f"web user {self.web_user} cannot read config.php ({problem}): Moodle runs as the web user; "
+                    "give config.php to its group (for example 0640 root:www-data) or set web_user"
+                )
         except MoodleCLIError as e:
             raise type(e)(self.redact(e.message)) from None
         return self.layout

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import grp
 import os
 import subprocess
 import time
@@ -557,3 +558,33 @@ def test_read_secret_values_parse_but_never_show(site):
         cli.get_config("smtppass")
     assert "P@ss" not in repr(info.value.to_fail_kwargs()) and "P@ss" not in repr(info.value.result)
     assert "P@ss" not in repr(cli)
+
+
+# -- config.php readable by the web user ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the file to other users")
+@pytest.mark.parametrize(
+    ("mode", "group", "problem"),
+    [(0o640, "root", True), (0o644, "root", False), (0o640, "nogroup", True), (0o600, "nogroup", True)],
+)
+def test_unreadable_by_follows_the_permission_bits(tmp_path, mode, group, problem):
+    path = tmp_path / "config.php"
+    path.write_text("<?php\n")
+    os.chown(path, 0, grp.getgrnam(group).gr_gid)
+    path.chmod(mode)
+    answer = moodle_cli.unreadable_by(str(path), "nobody")
+    assert (answer is not None) is problem
+    if problem:
+        assert answer == f"{path} is mode {mode:04o} root:{group}"
+    assert moodle_cli.unreadable_by(str(path), "root") is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the file to other users")
+def test_the_group_of_the_web_user_may_read(tmp_path):
+    path = tmp_path / "config.php"
+    path.write_text("<?php\n")
+    os.chown(path, 0, grp.getgrnam("www-data").gr_gid)
+    path.chmod(0o640)
+    assert moodle_cli.unreadable_by(str(path), "www-data") is None
+    assert "0640 root:www-data" in moodle_cli.unreadable_by(str(path), "nobody")

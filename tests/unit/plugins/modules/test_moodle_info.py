@@ -159,12 +159,12 @@ def test_plugins_on_disk_against_installed(moodle, capsys):
 
 def test_cache_stores_with_passwords_masked(moodle, capsys):
     fake, args = moodle
-    fake.muc.stores["redis"] = {"plugin": "redis", "default": False,
-                                "configuration": {"server": "redis.internal:6379", "password": "muc-secret"}}  # fmt: skip
+    configuration = {"server": "redis.internal:6379", "password": "muc-secret"}
+    fake.muc.stores["redis"] = {"plugin": "redis", "default": False, "configuration": configuration}
     fake.muc.mappings["session"] = ["redis"]
     result = run_module(moodle_info, capsys, **args)
-    assert result["caches"]["stores"]["redis"]["configuration"] == {"server": "redis.internal:6379",
-                                                                    "password": "********"}  # fmt: skip
+    masked = {"server": "redis.internal:6379", "password": "********"}
+    assert result["caches"]["stores"]["redis"]["configuration"] == masked
     assert result["caches"]["mappings"]["session"] == ["redis"]
     assert "muc-secret" not in result["raw_output"]
 
