@@ -43,8 +43,8 @@ sanity: venv ## ansible-test sanity on a copy under ansible_collections/lms/mood
 unit: venv ## pytest unit tests (no network)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
-integration: venv ## pytest integration tests against a moto server on 127.0.0.1
-	$(BIN)/pytest tests/integration -n 4 $(PYTEST_ARGS)
+integration: venv ## pytest integration tests: moto on 127.0.0.1; PHP, PostgreSQL and Redis for the Moodle modules
+	$(BIN)/pytest tests/integration -n 4 --dist loadgroup $(PYTEST_ARGS)
 
 platform: venv ## Start dockerd if needed and build the Debian 12 systemd base image
 	scripts/ensure-dockerd.sh
