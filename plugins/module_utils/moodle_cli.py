@@ -18,9 +18,10 @@ Moodle facts this relies on (checked against Moodle 4.4.3+, admin/cli/*.php and 
   fails with "Config table does not contain the version").
 - An empty database makes cfg.php --name=version fail with "Error reading from database" (exit 1); a partly
   installed one (config table but no version) exits 3; an unreachable one fails with "Database connection failed".
-- The initial install sets the core setting rolesactive last (lib/installlib.php install_cli_database(),
-  admin/index.php); during_initial_install() (lib/setuplib.php) is empty($CFG->rolesactive). A database with a
-  version but without rolesactive is an install that stopped while installing plugins or the admin account.
+- The initial install sets rolesactive to 0 with the core tables and to 1 only after every plugin and the admin
+  account (lib/installlib.php install_cli_database(), admin/index.php; defaults and site names follow);
+  during_initial_install() (lib/setuplib.php) is empty($CFG->rolesactive). A database with a version but without
+  rolesactive is an install that stopped while installing plugins or the admin account.
 - install_database.php refuses a database with tables: cli_error(clitablesexist), exit 1.
 """
 

@@ -86,6 +86,19 @@ function lms_muc_check($name, $plugin, array $configuration, array $plugins) {
         $reason = preg_match('/\+\+ (.*?) \+\+/s', $output, $m) ? $m[1] : 'the store is not ready';
         lms_muc_fail('not_ready', "store {$name} cannot be used: Moodle reports: {$reason}");
     }
+    // A store can connect and still refuse every command (a Redis that requires a password it was not given):
+    // write, read back and delete one value through the store itself.
+    $definitionclass = class_exists('\\core_cache\\definition') ? '\\core_cache\\definition' : 'cache_definition';
+    try {
+        $store->initialise($definitionclass::load_adhoc(cache_store::MODE_APPLICATION, 'lms_moodle', 'storecheck'));
+        $probe = 'lms-moodle-' . bin2hex(random_bytes(4));
+        if (!$store->set('lms_moodle_check', $probe) || $store->get('lms_moodle_check') !== $probe) {
+            lms_muc_fail('not_ready', "store {$name} cannot be used: a value written to it could not be read back");
+        }
+        $store->delete('lms_moodle_check');
+    } catch (Throwable $e) {
+        lms_muc_fail('not_ready', "store {$name} cannot be used: " . get_class($e) . ': ' . $e->getMessage());
+    }
 }
 
 function lms_muc_state($writer, array $passwords, array $plugins) {

@@ -312,12 +312,18 @@ def absent(module, cli, target, check_mode, progress):
     if exists and not check_mode:
         remove_files(target)
         progress["files"] = True
+    # Moodle compares a hash of every plugin version on disk (allversionshash): after an uninstall or a removed
+    # directory it reports an upgrade pending until upgrade.php has run.
+    upgraded = False
+    if do_upgrade and (exists or recorded is not None) and not check_mode and cli.upgrade_pending():
+        upgrade(cli)
+        upgraded = True
     return {
         "files": "remove" if exists else "none",
         "from_version": current["version"] if current else None,
         "to_version": None,
         "db_version": {"before": recorded, "after": None} if do_upgrade else None,
-        "upgraded": False,
+        "upgraded": upgraded,
         "uninstalled": recorded is not None,
         "changed": exists or recorded is not None,
     }

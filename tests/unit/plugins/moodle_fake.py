@@ -299,7 +299,9 @@ class FakeMoodleWithPlugins(FakeMoodle):
             return 0, f"Can not be uninstalled: {component}\t{component}\n", ""
         for key in [key for key in self.config if key[0] == component]:
             del self.config[key]
-        return 0, f"Uninstalling: {component}\t{component}\n++ Success ++\n", ""
+        # Real Moodle resets allversionshash: the next upgrade.php --is-pending reports an upgrade.
+        self.pending = True
+        return 0, f"Uninstalling: {component}\n-->{component}\n++ Success ++\n\n", ""
 
 
 class FakeMUC:

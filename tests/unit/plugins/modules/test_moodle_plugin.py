@@ -237,10 +237,18 @@ def test_absent_uninstalls_then_removes(site, tmp_path, capsys):
     assert result["changed"] is True and result["files"] == "remove" and result["uninstalled"] is True
     assert result["db_version"] == {"before": V1, "after": None}
     assert (result["from_version"], result["to_version"]) == (V1, None)
-    assert mutating(fake) == [["uninstall_plugins.php", "--plugins=tool_hello", "--run"]]
+    # Moodle reports an upgrade pending after an uninstall (allversionshash): the module runs it.
+    assert mutating(fake) == [
+        ["uninstall_plugins.php", "--plugins=tool_hello", "--run"],
+        ["upgrade.php", "--non-interactive"],
+        ["purge_caches.php"],
+    ]
+    assert result["upgraded"] is True and fake.pending is False
     assert not (root / "admin" / "tool" / "hello").exists() and ("tool_hello", "version") not in fake.config
+    fake.calls.clear()
     result = run_module(moodle_plugin, capsys, name="tool_hello", state="absent", **args)
-    assert result["changed"] is False and result["files"] == "none"
+    assert result["changed"] is False and result["files"] == "none" and result["upgraded"] is False
+    assert mutating(fake) == []
 
 
 def test_check_mode_of_absent(site, tmp_path, capsys):

@@ -1,0 +1,2 @@
+<?php
+$string['pluginname'] = 'Static request cache';
