@@ -325,6 +325,16 @@ def check_setting_name(name: str) -> None:
         raise MoodleCLIError(f"invalid setting name {name!r}")
 
 
+def plugin_candidates(dirroot: str, directory: str) -> list[tuple[str, str]]:
+    """(name, path) of the entries of a plugin type's directory, sorted; none when it does not exist."""
+    base = os.path.join(dirroot, directory)
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return []
+    return [(name, os.path.join(base, name)) for name in names]
+
+
 def load_components(dirroot: str) -> tuple[dict[str, str], set[str]]:
     """Plugin types (with the subplugin types of installed plugins) and subsystems of the tree, from
     lib/components.json and <plugin>/db/subplugins.json, read without running PHP."""
@@ -335,14 +345,9 @@ def load_components(dirroot: str) -> tuple[dict[str, str], set[str]]:
         raise MoodleLayoutError(f"cannot read lib/components.json in {dirroot}: {e}") from None
     types = dict(data.get("plugintypes") or {})
     for directory in list(types.values()):
-        base = os.path.join(dirroot, directory)
-        try:
-            names = sorted(os.listdir(base))
-        except OSError:
-            continue
-        for name in names:
+        for _name, path in plugin_candidates(dirroot, directory):
             try:
-                with open(os.path.join(base, name, "db", "subplugins.json"), encoding="utf-8") as handle:
+                with open(os.path.join(path, "db", "subplugins.json"), encoding="utf-8") as handle:
                     types.update(json.load(handle).get("plugintypes") or {})
             except (OSError, ValueError):
                 continue

@@ -32,6 +32,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     MoodleCLIError,
     failure,
     load_components,
+    plugin_candidates,
 )
 
 TYPE_RE = re.compile(r"^[a-z][a-z0-9]*$")
@@ -239,14 +240,9 @@ def disk_plugins(dirroot: str) -> dict[str, str]:
     types, _subsystems = load_components(dirroot)
     found = {}
     for plugin_type, directory in sorted(types.items()):
-        base = os.path.join(dirroot, directory)
-        try:
-            names = sorted(os.listdir(base))
-        except OSError:
-            continue
-        for name in names:
+        for name, path in plugin_candidates(dirroot, directory):
             try:
-                version = read_plugin_version(os.path.join(base, name))
+                version = read_plugin_version(path)
             except MoodlePluginError:
                 continue
             if version is not None:

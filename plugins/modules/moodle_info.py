@@ -16,7 +16,7 @@ description:
   - Compares the plugins on disk (every C(version.php) under the plugin type directories of
     C(lib/components.json) and of subplugins) with the versions Moodle recorded in its database, so a plugin
     that was copied but not installed, or upgraded on disk only, shows before anyone runs an upgrade.
-  - Reads the cache (MUC) configuration through Moodle's own cache config writer: store instances (passwords
+  - Reads the cache (MUC) configuration through Moodle's own cache config writer, that is the store instances (passwords
     masked) and the stores of the application, session and request modes.
   - Read-only; it changes nothing, also outside check mode.
   - An empty database is reported as not installed; a database with Moodle tables but no recorded version (an

@@ -13,6 +13,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.ansible_env import ansible_env
 from tests.verify import data_checks, edge_checks, fleet_checks, network_checks, site_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,13 +141,7 @@ def run_playbook(moto: Moto, tmp_path: Path):
             f"  vars:\n    aws_region: {REGION}\n    aws_endpoint_url: {moto.url}\n"
             "    aws_access_key: testing\n    aws_secret_key: testing\n"
         )
-        env = dict(
-            os.environ,
-            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-            ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
-            ANSIBLE_NOCOLOR="1",
-            ANSIBLE_DEPRECATION_WARNINGS="false",
-        )
+        env = ansible_env()
         command = [
             str(Path(sys.executable).with_name("ansible-playbook")),
             "-i",

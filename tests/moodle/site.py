@@ -13,9 +13,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.ansible_env import ROOT, ansible_env
 from tests.moodle.services import Postgres, as_user, shared_tempdir
 
-ROOT = Path(__file__).resolve().parents[2]
 STANDIN = Path(__file__).resolve().parent / "standin"
 WEB_USER = "www-data"
 ANSIBLE = str(Path(sys.executable).with_name("ansible"))
@@ -157,15 +157,7 @@ class MoodleSite:
         """Run lms.moodle.<name> on localhost as a playbook task does (AnsiballZ, the collection's own code), with
         dirroot set unless given; flags are ansible options such as --check and --diff."""
         args.setdefault("dirroot", str(self.dirroot))
-        env = dict(
-            self.env,
-            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-            ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
-            ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-            ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-            ANSIBLE_NOCOLOR="1",
-            ANSIBLE_DEPRECATION_WARNINGS="false",
-        )
+        env = ansible_env(self.env, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.posix.json")
         argv = [
             ANSIBLE,
             "localhost",
