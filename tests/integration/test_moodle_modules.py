@@ -6,7 +6,9 @@ both. Each module runs as a playbook task would (AnsiballZ through `ansible -m`)
 (changed), then again (not changed); what a module did is asked from Moodle itself (its CLI scripts, its cache API,
 its database), never read back from the module's input.
 
-The tests of one site build on each other (install, then configure, ...) and run in file order on one xdist worker.
+The tests of one site build on each other (install, then configure, ...) and run in file order on one xdist worker
+(the xdist group "moodle"). Their servers and site are session fixtures: xdist may run tests of other files on that
+worker in between, which would tear a module fixture down and hand the next test a fresh, empty site.
 """
 
 from __future__ import annotations
@@ -30,19 +32,19 @@ REDIS_PASSWORD = "R3dis/auth'token"
 PROBE = "local_lmsprobe"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pg():
     with services.postgres() as server:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def redis():
     with services.redis(REDIS_PASSWORD) as server:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(pg):
     # lms_forced is hard-set in config.php: cfg.php must refuse to change it (exit 4).
     site = MoodleSite.create(pg, "lmssite", extra_config={"lms_forced": "fixed"})

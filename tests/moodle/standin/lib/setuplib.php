@@ -15,6 +15,22 @@ define('DEBUG_ALL', E_ALL & ~E_STRICT);
 define('DEBUG_DEVELOPER', E_ALL | E_STRICT);
 defined('CLI_SCRIPT') || define('CLI_SCRIPT', false);
 defined('PHPUNIT_TEST') || define('PHPUNIT_TEST', false);
+define('MINSECS', 60);
+define('HOURSECS', 3600);
+define('DAYSECS', 86400);
+define('GETREMOTEADDR_SKIP_HTTP_CLIENT_IP', '1');
+define('GETREMOTEADDR_SKIP_HTTP_X_FORWARDED_FOR', '2');
+define('GETREMOTEADDR_SKIP_DEFAULT', GETREMOTEADDR_SKIP_HTTP_X_FORWARDED_FOR | GETREMOTEADDR_SKIP_HTTP_CLIENT_IP);
+define('HOMEPAGE_SITE', 0);
+define('HOMEPAGE_MY', 1);
+define('HOMEPAGE_USER', 2);
+define('HOMEPAGE_MYCOURSES', 3);
+define('AUTH_LOGIN_OK', 0);
+define('AUTH_LOGIN_NOUSER', 1);
+define('AUTH_LOGIN_SUSPENDED', 2);
+define('AUTH_LOGIN_FAILED', 3);
+define('AUTH_LOGIN_LOCKOUT', 4);
+define('AUTH_LOGIN_UNAUTHORISED', 5);
 
 /** The English strings of Moodle's language packs that the stand-in prints ([module][identifier]). */
 const STANDIN_STRINGS = [
@@ -57,10 +73,39 @@ const STANDIN_STRINGS = [
         'clitablesexist' => 'Database tables already present; CLI installation cannot continue.',
     ],
     'moodle' => [
+        'alreadyloggedin' => 'You are already logged in as {$a}, you need to log out before logging in as different user.',
+        'cancel' => 'Cancel',
+        'continue' => 'Continue',
+        'cookiesenabled' => 'Cookies must be enabled in your browser',
+        'cookiesnotenabled' => 'Unfortunately, cookies are currently not enabled in your browser',
+        'cookiesnotice' => 'Cookies notice',
         'coresystem' => 'System',
         'databasesetup' => 'Setting up database',
+        'error' => 'Error',
+        'forgotaccount' => 'Lost password?',
+        'home' => 'Home',
+        'invalidlogin' => 'Invalid login, please try again',
+        'loggedinas' => 'You are logged in as {$a}',
+        'loggedinnot' => 'You are not logged in.',
+        'login' => 'Log in',
+        'loginguest' => 'Access as a guest',
+        'loginsite' => 'Log in to the site',
+        'loginto' => 'Log in to {$a}',
+        'logout' => 'Log out',
+        'logoutconfirm' => 'Do you really want to log out?',
+        'myhome' => 'Dashboard',
+        'pageshouldredirect' => 'This page should automatically redirect. If nothing is happening please use the continue '
+            . 'link below.',
+        'password' => 'Password',
+        'redirect' => 'Redirect',
+        'servererror' => 'An error occurred whilst communicating with the server',
+        'someallowguest' => 'Some courses may allow guest access',
         'success' => 'Success',
         'successduration' => 'Success ({$a} seconds)',
+        'username' => 'Username',
+        'viewprofile' => 'View profile',
+        'welcomeback' => 'Hi, {$a->firstname}! 👋',
+        'welcometosite' => 'Welcome, {$a->firstname}! 👋',
     ],
     'debug' => [
         'cannotdowngrade' => 'Cannot downgrade {$a->plugin} from {$a->oldversion} to {$a->newversion}.',
@@ -76,6 +121,30 @@ const STANDIN_STRINGS = [
         'dmlwriteexception' => 'Error writing to database',
         'downgradedcore' => 'ERROR!!!  The code you are using is OLDER than the version that made these databases!',
         'generalexceptionmessage' => 'Exception - {$a}',
+        'dbsessionhandlerproblem' => 'Setting up of database session failed. Please notify the server administrator.',
+        'moreinformation' => 'More information about this error',
+        'nosite' => 'Could not find site-level course',
+        'redirecterrordetected' => 'Unsupported redirect detected, script execution terminated',
+        'redissessionhandlerproblem' => 'Setting up of redis session failed. Please notify the server administrator.',
+        'requirecorrectaccess' => 'Invalid url or port.',
+        'reverseproxyabused' => 'Reverse proxy enabled so the server cannot be accessed directly.<br />Please contact the '
+            . 'server administrator.',
+        'sessioncannotobtainlock' => "<p>Unable to obtain lock for session id {\$a->id} within {\$a->acquiretimeout}.</p>\n"
+            . "<p>It is likely that another page ({\$a->whohaslock}) is still running in another browser tab, or it did not "
+            . "release the lock due to an error.</p>\n<p>You can wait until the session lock timeout ({\$a->lockexpire}) or you "
+            . 'can restart your browser session. If this error persists, please notify the server administrator.</p>',
+        'sessiondiskfull' => 'The session partition is full. It is not possible to log in at this time. Please notify the '
+            . 'server administrator.',
+        'sessionerroruser' => 'Your session has timed out. Please log in again.',
+        'sessionhandlerproblem' => 'Session handler is misconfigured',
+        'sessionwaiterr' => 'Timed out while waiting for session lock.<br />Wait for your current requests to finish and try '
+            . 'again later.',
+        'sslonlyaccess' => 'For security reasons only https connections are allowed, sorry.',
+        'unsupportedwebserver' => 'Web server software ({$a}) is not supported, sorry.',
+        'wwwrootmismatch' => 'Incorrect access detected, this server may be accessed only through "{$a}" address, sorry.'
+            . '<br />Please notify server administrator.',
+        'wwwrootslash' => 'Detected incorrect $CFG->wwwroot in config.php, it must not contain trailing slash.<br />Please '
+            . 'notify server administrator.',
         'pluginrequirementsnotmet' => 'Plugin "{$a->pluginname}" ({$a->pluginversion}) could not be installed.  It requires '
             . 'a newer version of Moodle (currently you are using {$a->currentmoodle}, you need {$a->requiremoodle}).',
         'prefixcannotbeempty' => "<p>Error: database table prefix cannot be empty ({\$a})</p>\n"
@@ -152,6 +221,18 @@ class dml_write_exception extends dml_exception {
     }
 }
 
+class dml_sessionwait_exception extends dml_exception {
+    public function __construct() {
+        parent::__construct('sessionwaiterr');
+    }
+}
+
+class require_login_exception extends moodle_exception {
+    public function __construct($debuginfo) {
+        parent::__construct('requireloginerror', 'error', '', null, $debuginfo);
+    }
+}
+
 class downgrade_exception extends moodle_exception {
     public function __construct($plugin, $oldversion, $newversion) {
         $a = (object)['plugin' => $plugin ?? 'moodle', 'oldversion' => $oldversion, 'newversion' => $newversion];
@@ -205,9 +286,23 @@ function debugging($message = '', $level = DEBUG_NORMAL, $backtrace = null) {
     return true;
 }
 
-/** Moodle's default_exception_handler() in CLI: "!!! message !!!" on STDOUT (and details in developer mode), exit 1. */
+/** The bootstrap of a web request is over: from now on errors are reported on an error page, not with HTTP 500. */
+function standin_setup_done($query = false) {
+    static $setupdone = false;
+    if (!$query) {
+        $setupdone = true;
+    }
+    return $setupdone;
+}
+
+/** Moodle's default_exception_handler(): in CLI "!!! message !!!" on STDOUT (and details in developer mode); in a web
+ * request an error page, with HTTP 500 when the bootstrap failed (bootstrap_renderer::early_error()); exit 1. */
 function default_exception_handler($ex) {
     global $CFG;
+    if (!CLI_SCRIPT) {
+        standin_web_exception($ex);
+        exit(1);
+    }
     if ($ex instanceof moodle_exception) {
         [$message, $debuginfo, $errorcode] = [$ex->getMessage(), (string)$ex->debuginfo, $ex->errorcode];
     } else {

@@ -4,27 +4,66 @@
 // {config_log}, {user} and {course}, the core and plugin versions, and the hash that tells whether an upgrade is due.
 defined('MOODLE_INTERNAL') || die();
 
-/** The core tables (Moodle's lib/db/install.xml has ~450; the stand-in needs these). */
+/** The core tables (Moodle's lib/db/install.xml has ~450; the stand-in needs these), as in install.xml: fields
+ * [type, length, notnull, default] (int, char or text), unique and other indexes. */
 const STANDIN_TABLES = [
-    'config' => 'id BIGSERIAL PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE, value TEXT NOT NULL',
-    'config_plugins' => "id BIGSERIAL PRIMARY KEY, plugin VARCHAR(100) NOT NULL DEFAULT 'core', name VARCHAR(100) NOT NULL, "
-        . 'value TEXT NOT NULL, UNIQUE (plugin, name)',
-    'config_log' => 'id BIGSERIAL PRIMARY KEY, userid BIGINT NOT NULL, timemodified BIGINT NOT NULL, plugin VARCHAR(100), '
-        . 'name VARCHAR(100) NOT NULL, value TEXT, oldvalue TEXT',
-    'user' => "id BIGSERIAL PRIMARY KEY, auth VARCHAR(20) NOT NULL DEFAULT 'manual', confirmed SMALLINT NOT NULL DEFAULT 0, "
-        . 'deleted SMALLINT NOT NULL DEFAULT 0, mnethostid BIGINT NOT NULL DEFAULT 0, username VARCHAR(100) NOT NULL, '
-        . "password VARCHAR(255) NOT NULL DEFAULT '', firstname VARCHAR(100) NOT NULL DEFAULT '', "
-        . "lastname VARCHAR(100) NOT NULL DEFAULT '', email VARCHAR(100) NOT NULL DEFAULT '', "
-        . "lang VARCHAR(30) NOT NULL DEFAULT 'en', timecreated BIGINT NOT NULL DEFAULT 0, UNIQUE (mnethostid, username)",
-    'course' => "id BIGSERIAL PRIMARY KEY, category BIGINT NOT NULL DEFAULT 0, format VARCHAR(21) NOT NULL DEFAULT 'topics', "
-        . "fullname VARCHAR(1333) NOT NULL DEFAULT '', shortname VARCHAR(255) NOT NULL DEFAULT '', summary TEXT",
+    'config' => [
+        'fields' => ['id' => ['int', 10, true, null], 'name' => ['char', 255, true, null], 'value' => ['text', null, true, null]],
+        'unique' => [['name']],
+    ],
+    'config_plugins' => [
+        'fields' => ['id' => ['int', 10, true, null], 'plugin' => ['char', 100, true, 'core'], 'name' => ['char', 100, true, null],
+            'value' => ['text', null, true, null]],
+        'unique' => [['plugin', 'name']],
+    ],
+    'config_log' => [
+        'fields' => ['id' => ['int', 10, true, null], 'userid' => ['int', 10, true, null], 'timemodified' => ['int', 10, true, null],
+            'plugin' => ['char', 100, false, null], 'name' => ['char', 100, true, null], 'value' => ['text', null, false, null],
+            'oldvalue' => ['text', null, false, null]],
+        'indexes' => [['timemodified']],
+    ],
+    'user' => [
+        'fields' => ['id' => ['int', 10, true, null], 'auth' => ['char', 20, true, 'manual'], 'confirmed' => ['int', 1, true, 0],
+            'deleted' => ['int', 1, true, 0], 'suspended' => ['int', 1, true, 0], 'mnethostid' => ['int', 10, true, 0],
+            'username' => ['char', 100, true, ''], 'password' => ['char', 255, true, ''], 'firstname' => ['char', 100, true, ''],
+            'lastname' => ['char', 100, true, ''], 'email' => ['char', 100, true, ''], 'lang' => ['char', 30, true, 'en'],
+            'firstaccess' => ['int', 10, true, 0], 'lastaccess' => ['int', 10, true, 0], 'lastlogin' => ['int', 10, true, 0],
+            'currentlogin' => ['int', 10, true, 0], 'lastip' => ['char', 45, true, ''], 'timecreated' => ['int', 10, true, 0],
+            'timemodified' => ['int', 10, true, 0]],
+        'unique' => [['mnethostid', 'username']],
+    ],
+    'course' => [
+        'fields' => ['id' => ['int', 10, true, null], 'category' => ['int', 10, true, 0], 'format' => ['char', 21, true, 'topics'],
+            'fullname' => ['char', 1333, true, ''], 'shortname' => ['char', 255, true, ''], 'summary' => ['text', null, false, null]],
+        'indexes' => [['category']],
+    ],
+    // The session tracking records (and the data of the database session handler), as Moodle's {sessions}.
+    'sessions' => [
+        'fields' => ['id' => ['int', 10, true, null], 'state' => ['int', 10, true, 0], 'sid' => ['char', 128, true, null],
+            'userid' => ['int', 10, true, null], 'sessdata' => ['text', null, false, null], 'timecreated' => ['int', 10, true, null],
+            'timemodified' => ['int', 10, true, null], 'firstip' => ['char', 45, false, null], 'lastip' => ['char', 45, false, null]],
+        'unique' => [['sid']],
+        'indexes' => [['state'], ['timecreated'], ['timemodified'], ['userid']],
+    ],
 ];
 
 /** Write the defaults of admin settings (at install all, at upgrade those not set yet); the names written. */
 function admin_apply_default_settings($node = null, $unconditional = true) {
     global $CFG;
     $defaults = ['debug' => 0, 'debugdisplay' => 0, 'maintenance_enabled' => 0, 'maintenance_message' => '',
-        'registerauth' => '', 'noemailever' => 0];
+        'registerauth' => '', 'noemailever' => 0,
+        // Those the web pages, the session manager and cron read (Moodle's defaults of admin/settings/*.php).
+        'forcelogin' => 0, 'guestloginbutton' => 1, 'autologinguests' => 0, 'alternateloginurl' => '',
+        'rememberusername' => 2, 'cookiesecure' => 1, 'allowbeforeblock' => 0, 'opentowebcrawlers' => 0,
+        'sessiontimeout' => 28800, 'sessiontimeoutwarning' => 1200, 'sessioncookie' => '', 'sessioncookiepath' => '',
+        'sessioncookiedomain' => '', 'getremoteaddrconf' => 3, 'reverseproxyignore' => '', 'defaulthomepage' => 1,
+        'enabledashboard' => 1, 'allowguestmymoodle' => 1, 'sitenameintitle' => 'shortname', 'cron_enabled' => 1,
+        'cron_keepalive' => 180, 'task_scheduled_concurrency_limit' => 3, 'task_scheduled_max_runtime' => 1800,
+        'task_adhoc_concurrency_limit' => 3, 'task_adhoc_max_runtime' => 1800];
+    // The database sessions checkbox exists only without a session handler in config.php (admin/settings/server.php).
+    if (empty($CFG->session_handler_class)) {
+        $defaults['dbsessions'] = 0;
+    }
     // The install language, when its pack is there (a failed download leaves it unset, as in Moodle).
     if ($unconditional && (($CFG->lang ?? 'en') === 'en' || is_dir("$CFG->dataroot/lang/$CFG->lang"))) {
         $defaults['lang'] = $CFG->lang ?? 'en';
@@ -71,8 +110,8 @@ function install_core($version, $verbose) {
     }
     try {
         print_upgrade_part_start('moodle', true, $verbose);
-        foreach (STANDIN_TABLES as $table => $columns) {
-            $DB->execute("CREATE TABLE {{$table}} ($columns)");
+        foreach (STANDIN_TABLES as $table => $definition) {
+            $DB->create_table($table, $definition);
         }
         $defaults = ['rolesactive' => '0', 'auth' => 'email', 'theme' => 'boost',
             'siteidentifier' => bin2hex(random_bytes(16)) . parse_url($CFG->wwwroot, PHP_URL_HOST)];
@@ -152,18 +191,6 @@ function upgrade_noncore($verbose) {
     } catch (Throwable $ex) {
         upgrade_handle_exception($ex);
     }
-}
-
-/** Moodle's moodle_needs_upgrading(): no version, no versions hash, or the versions on disk changed. */
-function moodle_needs_upgrading($checkupgradeflag = true) {
-    global $CFG;
-    if ($checkupgradeflag && !empty($CFG->outagelessupgrade) && !(defined('CLI_UPGRADE_RUNNING') && CLI_UPGRADE_RUNNING)) {
-        return false;
-    }
-    if (empty($CFG->version) || empty($CFG->allversionshash)) {
-        return true;
-    }
-    return core_component::get_all_versions_hash() !== $CFG->allversionshash;
 }
 
 /** Plugins whose requirements (core version, other plugins) are not met, as core_plugin_manager::all_plugins_ok(). */
