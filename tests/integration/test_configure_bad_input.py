@@ -1,0 +1,98 @@
+"""Bad input to configure.yml fails in the preflight of the host roles, before any node is touched, naming the
+variable to fix.
+
+The play runs against this machine over the local connection in check mode: every task before the failure must be
+a preflight task (asserts and reads), and nothing is reported changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.ansible_env import ROOT, ansible_env
+
+# Input that passes every preflight (the shared mount point is this machine's /tmp).
+VALID = {
+    "configure_hosts": "all",
+    "moodle_source": str(ROOT / "tests" / "moodle" / "standin"),
+    "moodle_wwwroot": "https://moodle.example.edu",
+    "moodle_db_host": "db.internal",
+    "moodle_db_user": "moodle",
+    "moodle_db_password": "secret-password",
+    "moodle_session_host": "sessions.internal",
+    "moodle_admin_password": "Adm1n-password!",
+    "shared_storage_mount_point": "/tmp",
+}
+
+BAD_INPUTS = [
+    pytest.param({"webserver_php_max_input_vars": 1000}, "webserver_php_max_input_vars", id="max-input-vars-1000"),
+    pytest.param({"webserver_php_memory_limit": "256"}, "webserver_php_memory_limit", id="memory-limit-no-unit"),
+    pytest.param({"webserver_php_timezone": "Mars/Olympus"}, "webserver_php_timezone", id="timezone-unknown"),
+    pytest.param({"shared_storage_mount_options": "nfsvers=4.1,hard"}, "shared_storage_mount_options",
+                 id="nfs-options-without-netdev"),
+    pytest.param({"shared_storage_mount_point": "/nonexistent/shared"}, "shared_storage_mount_point",
+                 id="shared-path-missing"),
+    pytest.param({"shared_storage_dataroot": "/var/moodledata"}, "shared_storage_mount_point",
+                 id="dataroot-not-shared"),
+    pytest.param({"moodle_wwwroot": "moodle.example.edu/"}, "moodle_wwwroot", id="wwwroot-not-a-url"),
+    pytest.param({"moodle_source": "https://download.moodle.org/moodle.tgz"}, "moodle_source_checksum",
+                 id="url-without-checksum"),
+    pytest.param({"moodle_source": "/nonexistent/moodle"}, "moodle_source", id="source-missing"),
+    pytest.param({"moodle_db_password": ""}, "moodle_db_password", id="db-password-missing"),
+    pytest.param({"moodle_db_type": "oracle"}, "moodle_db_type", id="db-type-unknown"),
+    pytest.param({"moodle_session_store": "memcached", "moodle_session_tls": True}, "Memcached",
+                 id="memcached-with-tls"),
+    pytest.param({"moodle_admin_password": "short"}, "moodle_admin_password", id="admin-password-short"),
+    pytest.param({"moodle_plugins": [{"name": "Local-Greetings", "src": "/tmp"}]}, "moodle_plugins",
+                 id="plugin-name-not-frankenstyle"),
+    pytest.param({"moodle_config_extra": {"dbpass": "x"}}, "moodle_config_extra", id="extra-overrides-dbpass"),
+]  # fmt: skip
+
+
+def run_configure(extra_vars: dict, tmp_path: Path) -> subprocess.CompletedProcess:
+    vars_file = tmp_path / "vars.json"
+    vars_file.write_text(json.dumps(extra_vars))
+    argv = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,", "-c", "local",
+            "-e", f"ansible_python_interpreter={sys.executable}", "-e", f"@{vars_file}", "--check",
+            str(ROOT / "playbooks" / "configure.yml")]  # fmt: skip
+    return subprocess.run(argv, env=ansible_env(), cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_the_valid_input_passes_every_preflight(tmp_path):
+    result = run_configure({**VALID, "configure_preflight_only": True}, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"failed=0\b", result.stdout) and re.search(r"changed=0\b", result.stdout), result.stdout
+
+
+@pytest.mark.parametrize(("bad", "named"), BAD_INPUTS)
+def test_bad_input_fails_in_preflight(bad, named, tmp_path):
+    overrides = dict(bad)
+    if "shared_storage_mount_options" in overrides:
+        overrides["shared_storage_efs_dns_name"] = "fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com"
+    result = run_configure({**VALID, **overrides}, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert named in output, f"the error does not name {named}:\n{output}"
+    tasks = re.findall(r"^TASK \[([^\]]+)\]", result.stdout, re.M)
+    assert tasks, output
+    roles_run = {task.split(" : ")[0] for task in tasks if " : " in task}
+    assert roles_run <= {"lms.moodle.webserver", "lms.moodle.shared_storage", "lms.moodle.moodle",
+                         "lms.moodle.common"}, roles_run  # fmt: skip
+    assert "Gathering Facts" in tasks[0]
+    assert re.search(r"changed=0\b", result.stdout), output
+    outside = [task for task in tasks if " : " in task and task.split(" : ", 1)[1] not in preflight_task_names()]
+    assert not outside, f"tasks outside the preflight ran: {outside}"
+
+
+def preflight_task_names() -> set[str]:
+    """The names of the tasks of the host roles' preflight.yml and of the shared validation (asserts and reads)."""
+    files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in ("webserver", "shared_storage", "moodle")]
+    files += [ROOT / "roles" / "common" / "tasks" / name for name in ("validate_spec.yml", "validate.yml")]
+    return {task["name"] for path in files for task in yaml.safe_load(path.read_text()) or [] if "name" in task}
