@@ -6,14 +6,15 @@ both. Each module runs as a playbook task would (AnsiballZ through `ansible -m`)
 (changed), then again (not changed); what a module did is asked from Moodle itself (its CLI scripts, its cache API,
 its database), never read back from the module's input.
 
-The tests of one site build on each other (install, then configure, ...) and run in file order on one xdist worker
-(the xdist group "moodle"). Their servers and site are session fixtures: xdist may run tests of other files on that
-worker in between, which would tear a module fixture down and hand the next test a fresh, empty site.
+The tests of one site build on each other (install, then configure, ...) and must run in file order in one process:
+`make integration` runs this file in a pytest session of its own, and under xdist the file refuses to run (a worker
+would get some of the tests with a fresh, empty site).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -23,9 +24,15 @@ from tests.moodle import services
 from tests.moodle.site import MoodleSite
 
 pytestmark = [
-    pytest.mark.xdist_group("moodle"),
     pytest.mark.skipif(services.not_root() is not None, reason=str(services.not_root())),
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_process():
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.fail("run this file without xdist (make integration does): its tests build on one site in order")
+
 
 ADMIN_PASSWORD = "Adm1n/pa'ss\"word!"  # quotes and a slash: the forms PHP and JSON escape differently
 REDIS_PASSWORD = "R3dis/auth'token"
