@@ -430,6 +430,18 @@ def parse_json_value(stdout: str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def marker_json(result: CLIResult, marker: str) -> Any:
+    """The JSON a collection PHP script printed on its last line starting with marker (from the unredacted stdout),
+    None when there is none or it is not JSON."""
+    for line in reversed(result.raw_stdout.splitlines()):
+        if line.startswith(marker):
+            try:
+                return json.loads(line[len(marker) :])
+            except ValueError:
+                return None
+    return None
+
+
 def output_tail(result: CLIResult, lines: int = 5) -> str:
     """The last lines of the output of a failed script, for an error message."""
     text = "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())

@@ -38,6 +38,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     MoodleCLI,
     MoodleCLIError,
     failure,
+    marker_json,
 )
 
 MARKER = "LMS_MOODLE_MUC_JSON:"
@@ -202,13 +203,7 @@ def writer_classes(branch: str | None) -> dict[str, Any]:
 
 def parse_output(result) -> dict[str, Any] | None:
     """The JSON the script printed after MARKER (from the unredacted stdout), None when there is none."""
-    for line in reversed(result.raw_stdout.splitlines()):
-        if line.startswith(MARKER):
-            try:
-                return json.loads(line[len(MARKER) :])
-            except ValueError:
-                return None
-    return None
+    return marker_json(result, MARKER)
 
 
 def normalize_state(data: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     MoodleCLIError,
     failure,
     load_components,
+    marker_json,
     plugin_candidates,
 )
 
@@ -254,14 +255,10 @@ def installed_plugins(cli: MoodleCLI) -> dict[str, str]:
     """component -> version recorded in the database of the site (what Moodle installed)."""
     layout = cli.prepare()
     result = cli.run_php_code(INSTALLED_PHP, INSTALLED_LABEL, input_text=layout.config_php)
-    for line in reversed(result.raw_stdout.splitlines()):
-        if line.startswith(INSTALLED_MARKER):
-            try:
-                data = json.loads(line[len(INSTALLED_MARKER) :])
-            except ValueError:
-                break
-            return {str(key): str(value) for key, value in data.items()}
-    raise failure(result, INSTALLED_LABEL)
+    data = marker_json(result, INSTALLED_MARKER)
+    if not isinstance(data, dict):
+        raise failure(result, INSTALLED_LABEL)
+    return {str(key): str(value) for key, value in data.items()}
 
 
 def plugin_report(disk: dict[str, str], installed: dict[str, str]) -> dict[str, Any]:
