@@ -94,5 +94,6 @@ def test_bad_input_fails_in_preflight(bad, named, tmp_path):
 def preflight_task_names() -> set[str]:
     """The names of the tasks of the host roles' preflight.yml and of the shared validation (asserts and reads)."""
     files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in ("webserver", "shared_storage", "moodle")]
-    files += [ROOT / "roles" / "common" / "tasks" / name for name in ("validate_spec.yml", "validate.yml", "preflight_hosts.yml")]
+    shared = ("validate_spec.yml", "validate.yml", "preflight_hosts.yml")
+    files += [ROOT / "roles" / "common" / "tasks" / name for name in shared]
     return {task["name"] for path in files for task in yaml.safe_load(path.read_text()) or [] if "name" in task}
