@@ -1,7 +1,7 @@
 """The bootstrap script of the web nodes (roles/web_fleet/templates/user-data.sh.j2).
 
 It is rendered by the role's own tasks file (tasks/user_data.yml, run by ansible-playbook), checked with
-shellcheck, and executed with recorders in place of curl, apt-get, python3, pip, aws, ansible-galaxy and
+shellcheck, and executed with recorders in place of curl, apt-get, python3, pip, the venv's python, tar and
 ansible-playbook: the tests pin down what it runs, in which order, and that it stops on a failed step.
 """
 
@@ -22,6 +22,7 @@ REGION = "eu-west-1"
 INSTANCE = "i-0123456789abcdef0"
 IMDS = "http://169.254.169.254/latest"
 SEPARATOR = "\x1f"
+DOWNLOAD = 'import sys, boto3; boto3.client("s3", region_name=sys.argv[1]).download_file(*sys.argv[2:])'
 
 RENDER_PLAYBOOK = """
 - name: Render the user data as the web_fleet role does
@@ -62,7 +63,7 @@ case "$name" in
   python3)
     if [[ "$1 $2" == "-m venv" ]]; then
       mkdir -p "$3/bin"
-      for tool in pip ansible-galaxy ansible-playbook; do cp "$0" "$3/bin/$tool"; done
+      for tool in pip python ansible-playbook; do cp "$0" "$3/bin/$tool"; done
     fi ;;
 esac
 """
@@ -98,7 +99,7 @@ def run(script: Path, tmp_path: Path, **env) -> tuple[subprocess.CompletedProces
     stubs = tmp_path / "stubs"
     stubs.mkdir()
     (tmp_path / "counts").mkdir()
-    for name in ("curl", "apt-get", "aws", "python3"):
+    for name in ("curl", "apt-get", "tar", "python3"):
         stub = stubs / name
         stub.write_text(RECORDER)
         stub.chmod(0o755)
@@ -136,13 +137,12 @@ def expected_commands() -> list[list[str]]:
         metadata("placement/region"),
         metadata("instance-id"),
         ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-q", "-y", "--no-install-recommends", "ca-certificates", "python3-venv", "awscli"],
+        ["apt-get", "install", "-q", "-y", "--no-install-recommends", "ca-certificates", "python3-venv"],
         ["python3", "-m", "venv", "base/venv"],
         ["base/venv/bin/pip", "install", "--quiet", "--disable-pip-version-check", "ansible-core==2.19.4", "boto3"],
-        ["aws", "s3", "cp", "--only-show-errors", "--region", REGION,
-         f"s3://{BUCKET}/collections/lms-moodle.tar.gz", "base/collection.tar.gz"],
-        ["base/venv/bin/ansible-galaxy", "collection", "install", "--force", "-p", "base/collections",
-         "base/collection.tar.gz"],
+        ["base/venv/bin/python", "-c", DOWNLOAD, REGION, BUCKET, "collections/ansible-collections.tar.gz",
+         "base/collections.tar.gz"],
+        ["tar", "-xzf", "base/collections.tar.gz", "-C", "base/collections/ansible_collections"],
         ["base/venv/bin/ansible-playbook", "lms.moodle.node", "-c", "local", "-i", "localhost,",
          "-e", f"moodle_environment={ENVIRONMENT}", "-e", f"aws_region={REGION}"],
     ]  # fmt: skip
@@ -194,9 +194,9 @@ def test_network_steps_are_retried(script, tmp_path):
     ("failing", "last"),
     [
         ("api/token", 0),
-        ("aws s3 cp", 7),
+        ("download_file", 7),
         ("apt-get install", 4),
-        ("ansible-galaxy collection", 8),
+        ("tar -xzf", 8),
         ("ansible-playbook lms.moodle.node", 9),
     ],
 )
@@ -207,7 +207,19 @@ def test_a_failed_step_stops_the_script(script, tmp_path, failing, last):
     expected = expected_commands()
     recorded = relative(commands, tmp_path)
     # Network steps are tried 5 times (web_fleet_bootstrap_retries), the playbook once; nothing runs after.
-    attempts = 1 if failing.startswith("ansible-playbook") else 5
+    attempts = 1 if failing.startswith(("ansible-playbook", "tar")) else 5
     assert recorded[-attempts:] == [expected[last]] * attempts
     assert recorded[:-attempts] == expected[:last]
     assert "giving up after 5 attempts" in (tmp_path / "bootstrap.log").read_text() or attempts == 1
+
+
+def test_endpoint_and_metadata_overrides_reach_every_aws_call(script, tmp_path):
+    """AWS_ENDPOINT_URL (VPC endpoints; the local platform's moto) reaches the playbook; boto3 reads it itself."""
+    result, commands = run(
+        script, tmp_path, AWS_ENDPOINT_URL="http://moto:5000", LMS_MOODLE_IMDS="http://imds:8169/latest"
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    recorded = relative(commands, tmp_path)
+    assert recorded[0][4] == "http://imds:8169/latest/api/token"
+    assert recorded[-1][-2:] == ["-e", "aws_endpoint_url=http://moto:5000"]
