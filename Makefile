@@ -13,7 +13,7 @@ export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: help venv lint sanity unit integration molecule build test demo demo-clean platform clean
+.PHONY: help venv lint sanity unit integration molecule cluster build test demo demo-clean platform clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ platform: venv ## Start dockerd if needed and build the Debian 12 systemd base i
 molecule: venv platform ## Every molecule scenario
 	cd $(ROOT) && $(BIN)/molecule test --all
 
+cluster: venv platform ## The local two-node cluster behind HAProxy, end to end (make demo's script, then deploys, failures, scale-out)
+	$(BIN)/pytest tests/cluster -v -s $(PYTEST_ARGS)
+
 build: venv ## Build the collection tarball and install it into a scratch path
 	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
 	$(BIN)/ansible-galaxy collection build --output-path $(CACHE)/build .
@@ -67,12 +70,12 @@ build: venv ## Build the collection tarball and install it into a scratch path
 	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/roles/network/meta/argument_specs.yml
 	! tar -tzf $(CACHE)/build/lms-moodle-*.tar.gz | grep -E '^(\.cache|\.venv|molecule|tests/integration|tests/moodle)/' 
 
-test: lint sanity unit integration build molecule ## The whole test suite (what CI runs)
+test: lint sanity unit integration build molecule cluster ## The whole test suite (what CI runs)
 
-demo: venv ## Provision the embedded default (moto on 127.0.0.1) and show what was created
+demo: venv platform ## The embedded default from nothing to a login page: moto, containers, site.yml (MOODLE_SRC without internet)
 	scripts/demo.sh
 
-demo-clean: venv ## Tear the demo down and stop its moto server
+demo-clean: venv ## Tear the demo down (teardown.yml) and remove its containers
 	scripts/demo.sh clean
 
 clean: ## Remove the virtualenv and caches

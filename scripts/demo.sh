@@ -1,54 +1,63 @@
 #!/usr/bin/env bash
-# `make demo`: run the main job on the embedded default. AWS is a moto server on 127.0.0.1 that
-# this script starts (and leaves running so the result can be inspected); `make demo-clean` tears
-# the environment down with teardown.yml and stops the server.
+# `make demo`: the main job on the embedded default (inventories/local), from nothing to a login page.
+#   1. playbooks/local/platform.yml  the local stand-in for AWS: moto, PostgreSQL, Redis, HAProxy and two
+#                                    Debian 12 web nodes as containers (the images are built on first use)
+#   2. playbooks/site.yml            exactly what production runs: provision, release, configure, install
+# Then it checks the AWS side against the reference architecture and prints the site's URL.
+# `make demo-clean` (this script with "clean") runs teardown.yml and removes the platform.
+# Without internet, point MOODLE_SRC at a Moodle tree or release archive on this machine.
+# LMS_MOODLE_DEMO_VARS may name a YAML file of overrides (another local_prefix, ports): the tests use it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 python="$root/.venv/bin/python"
-state="${LMS_MOODLE_DEMO_STATE:-$root/.cache/moto/demo}"
 export ANSIBLE_CONFIG="$root/ansible.cfg"
 export ANSIBLE_COLLECTIONS_PATH="$root/.cache/collections"
+# moto takes any credentials; the checks below use boto3 with these.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-read -r environment wwwroot < <("$python" -c 'import yaml; v = yaml.safe_load(open("inventories/local/group_vars/all.yml")); print(v["moodle_environment"], v["moodle_wwwroot"])')
+extra=()
+if [ -n "${LMS_MOODLE_DEMO_VARS:-}" ]; then
+  extra=(-e "@$LMS_MOODLE_DEMO_VARS")
+fi
+playbook() { "$root/.venv/bin/ansible-playbook" -i inventories/local "${extra[@]}" "$@"; }
+read -r environment http_port moto_port < <("$python" - "${LMS_MOODLE_DEMO_VARS:-}" <<'PY'
+import sys, yaml
+values = yaml.safe_load(open("inventories/local/group_vars/all.yml"))
+if sys.argv[1]:
+    values.update(yaml.safe_load(open(sys.argv[1])) or {})
+print(values["moodle_environment"], values["local_http_port"], values["local_moto_port"])
+PY
+)
+endpoint="http://127.0.0.1:$moto_port"
 
 if [ "${1:-}" = "clean" ]; then
-  if AWS_ENDPOINT_URL="$("$python" scripts/moto-server.py url --state "$state" 2>/dev/null)"; then
-    export AWS_ENDPOINT_URL
-    "$root/.venv/bin/ansible-playbook" -i inventories/local playbooks/teardown.yml -e "teardown_confirm=$environment"
+  if curl -fsS -o /dev/null "$endpoint/moto-api/data.json" 2>/dev/null; then
+    playbook playbooks/teardown.yml -e "teardown_confirm=$environment"
   fi
-  "$python" scripts/moto-server.py stop --state "$state"
+  playbook playbooks/local/destroy.yml
   echo "Demo removed."
   exit 0
 fi
 
-AWS_ENDPOINT_URL="$("$python" scripts/moto-server.py start --state "$state")"
-export AWS_ENDPOINT_URL
-echo "moto server (stands in for AWS): $AWS_ENDPOINT_URL"
-"$root/.venv/bin/ansible-playbook" -i inventories/local playbooks/provision.yml
+if [ -z "${MOODLE_SRC:-}" ]; then
+  echo "MOODLE_SRC is not set: the release is downloaded from download.moodle.org (without internet, set MOODLE_SRC" \
+    "to a Moodle tree or .tgz on this machine)."
+fi
+playbook playbooks/local/platform.yml
+playbook playbooks/site.yml
 
 echo
-echo "Resources now in the (moto) account, by type:"
-for tier in network_checks data_checks edge_checks fleet_checks; do
-  "$python" -m "tests.verify.$tier" --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" --list
-done
-echo
-echo "SSM parameter catalogue /$environment/moodle/:"
-"$python" - "$AWS_ENDPOINT_URL" "$environment" <<'PY'
-import sys
-import boto3
-ssm = boto3.client("ssm", endpoint_url=sys.argv[1], region_name="us-east-1")
-for page in ssm.get_paginator("get_parameters_by_path").paginate(Path=f"/{sys.argv[2]}/moodle/", Recursive=True):
-    for parameter in page["Parameters"]:
-        print(f"  {parameter['Name']} = {parameter['Value']}")
-PY
-echo
-echo "Checked against the reference architecture and the design decisions:"
-"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
-"$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" \
-  --session valkey:node:1 --application valkey:node:1 --wwwroot "$wwwroot"
-"$python" -m tests.verify.edge_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL" \
+echo "Checked against the reference architecture and the design decisions (moto at $endpoint):"
+"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$endpoint"
+"$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$endpoint" \
+  --session valkey:node:1 --application valkey:node:1 --wwwroot "http://127.0.0.1:$http_port"
+"$python" -m tests.verify.edge_checks --environment "$environment" --endpoint-url "$endpoint" \
   --cdn --moto-attributes-missing
-"$python" -m tests.verify.fleet_checks --environment "$environment" --endpoint-url "$AWS_ENDPOINT_URL"
+"$python" -m tests.verify.fleet_checks --environment "$environment" --endpoint-url "$endpoint" --plain-http-bucket
 echo
-echo "The moto server keeps running at $AWS_ENDPOINT_URL. Run 'make demo-clean' to tear down and stop it."
+echo "Moodle is up behind HAProxy (the ALB): http://127.0.0.1:$http_port/login/index.php"
+echo "Administrator: user and password in the Secrets Manager secret $environment/moodle/admin, for example:"
+echo "  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing .venv/bin/python -c \"import boto3; print(boto3.client('secretsmanager', endpoint_url='$endpoint', region_name='us-east-1').get_secret_value(SecretId='$environment/moodle/admin')['SecretString'])\""
+echo "Scale out by one instance that joins through the launch template's user data:"
+echo "  .venv/bin/ansible-playbook -i inventories/local playbooks/local/scale_out.yml"
+echo "Remove everything: make demo-clean"

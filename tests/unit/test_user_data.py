@@ -60,6 +60,10 @@ case "$name" in
       *placement/region*) printf '%s' "$TEST_REGION" ;;
       *instance-id*) printf '%s' "$TEST_INSTANCE" ;;
     esac ;;
+  dpkg)
+    if [[ "$1" == "--print-architecture" ]]; then printf 'arm64'; fi ;;
+  systemctl)
+    if [[ "$1" == "is-enabled" ]]; then exit 1; fi ;;
   python3)
     if [[ "$1 $2" == "-m venv" ]]; then
       mkdir -p "$3/bin"
@@ -99,7 +103,7 @@ def run(script: Path, tmp_path: Path, **env) -> tuple[subprocess.CompletedProces
     stubs = tmp_path / "stubs"
     stubs.mkdir()
     (tmp_path / "counts").mkdir()
-    for name in ("curl", "apt-get", "tar", "python3"):
+    for name in ("curl", "apt-get", "tar", "python3", "dpkg", "systemctl"):
         stub = stubs / name
         stub.write_text(RECORDER)
         stub.chmod(0o755)
@@ -138,6 +142,12 @@ def expected_commands() -> list[list[str]]:
         metadata("instance-id"),
         ["apt-get", "update", "-q"],
         ["apt-get", "install", "-q", "-y", "--no-install-recommends", "ca-certificates", "python3-venv"],
+        ["systemctl", "is-enabled", "--quiet", "amazon-ssm-agent"],
+        ["dpkg", "--print-architecture"],
+        ["curl", "-fsSL", "-o", "base/amazon-ssm-agent.deb",
+         f"https://s3.{REGION}.amazonaws.com/amazon-ssm-{REGION}/latest/debian_arm64/amazon-ssm-agent.deb"],
+        ["dpkg", "-i", "base/amazon-ssm-agent.deb"],
+        ["systemctl", "enable", "--now", "amazon-ssm-agent"],
         ["python3", "-m", "venv", "base/venv"],
         ["base/venv/bin/pip", "install", "--quiet", "--disable-pip-version-check", "ansible-core==2.19.4", "boto3"],
         ["base/venv/bin/python", "-c", DOWNLOAD, REGION, BUCKET, "collections/ansible-collections.tar.gz",
@@ -194,10 +204,11 @@ def test_network_steps_are_retried(script, tmp_path):
     ("failing", "last"),
     [
         ("api/token", 0),
-        ("download_file", 7),
+        ("download_file", 12),
         ("apt-get install", 4),
-        ("tar -xzf", 8),
-        ("ansible-playbook lms.moodle.node", 9),
+        ("latest/debian_arm64", 7),
+        ("tar -xzf", 13),
+        ("ansible-playbook lms.moodle.node", 14),
     ],
 )
 def test_a_failed_step_stops_the_script(script, tmp_path, failing, last):
@@ -216,10 +227,15 @@ def test_a_failed_step_stops_the_script(script, tmp_path, failing, last):
 def test_endpoint_and_metadata_overrides_reach_every_aws_call(script, tmp_path):
     """AWS_ENDPOINT_URL (VPC endpoints; the local platform's moto) reaches the playbook; boto3 reads it itself."""
     result, commands = run(
-        script, tmp_path, AWS_ENDPOINT_URL="http://moto:5000", LMS_MOODLE_IMDS="http://imds:8169/latest"
+        script,
+        tmp_path,
+        AWS_ENDPOINT_URL="http://moto:5000",
+        LMS_MOODLE_IMDS="http://imds:8169/latest",
+        LMS_MOODLE_NO_SSM_AGENT="1",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     recorded = relative(commands, tmp_path)
+    assert not any("amazon-ssm-agent" in " ".join(command) for command in recorded)
     assert recorded[0][4] == "http://imds:8169/latest/api/token"
     assert recorded[-1][-2:] == ["-e", "aws_endpoint_url=http://moto:5000"]

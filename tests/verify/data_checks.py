@@ -167,7 +167,8 @@ def check_catalogue(api, environment: str, actual: dict, report: Report) -> None
     for key, value in actual.items():
         got = params.get(key, {}).get("Value")
         report.check(got == value, f"SSM {prefix}{key} is {got!r}, AWS says {value!r}")
-    unchecked = sorted(set(params) - set(actual))
+    # The release role's keys (release/*) name whatever release was published last: the cluster tests check them.
+    unchecked = sorted(key for key in set(params) - set(actual) if not key.startswith("release/"))
     report.check(not unchecked, f"catalogue keys nobody checked: {unchecked}")
     report.check(not any("password" in p["Value"] for p in params.values()), "a parameter value mentions a password")
 

@@ -98,7 +98,7 @@ def check_scopes(actions: dict[str, list[str]], environment: str, account: str, 
     report.check(not writes, f"the nodes can write to S3: {writes}")
 
 
-def check_bucket(api, environment: str, report: Report) -> None:
+def check_bucket(api, environment: str, report: Report, plain_http: bool = False) -> None:
     s3 = api["s3"]
     account = api["sts"].get_caller_identity()["Account"]
     bucket = f"{environment}-moodle-artifacts-{account}"
@@ -109,6 +109,14 @@ def check_bucket(api, environment: str, report: Report) -> None:
     report.check(all(block.values()) and len(block) == 4, f"public access block {block}")
     versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status")
     report.check(versioning == "Enabled", f"bucket versioning {versioning}")
+    if plain_http:
+        # web_fleet_bucket_require_tls=false (a plain-HTTP stand-in such as moto): no policy at all.
+        try:
+            s3.get_bucket_policy(Bucket=bucket)
+            report.check(False, "the bucket has a policy although web_fleet_bucket_require_tls is false")
+        except s3.exceptions.ClientError as error:
+            report.check(error.response["Error"]["Code"] == "NoSuchBucketPolicy", f"bucket policy: {error}")
+        return
     policy = statements(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     tls = [
         s
@@ -247,7 +255,7 @@ def check_logs(api, environment: str, report: Report) -> None:
 
 def check_present(api, args, report: Report) -> None:
     check_iam(api, args.environment, report)
-    check_bucket(api, args.environment, report)
+    check_bucket(api, args.environment, report, args.plain_http_bucket)
     check_logs(api, args.environment, report)
     version = check_template(api, args, report)
     check_group(api, args, version, report)
@@ -289,6 +297,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root-size", type=int, default=20)
     parser.add_argument("--scaling", choices=["simple", "target_tracking"], default="simple")
     parser.add_argument("--app-subnets", nargs="*", help="the app subnets (default: the network role's, by tag)")
+    parser.add_argument(
+        "--plain-http-bucket", action="store_true", help="web_fleet_bucket_require_tls=false: expect no bucket policy"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,106 @@
+"""A bounded load generator for the local platform: a few threads send GET requests to one URL on 127.0.0.1 at
+a steady rate and record every answer (time, status, which node served it, error). Used by the cluster tests
+(zero failed requests during a deploy) and by bench/cluster_load.py.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+
+@dataclass
+class Sample:
+    started: float
+    seconds: float
+    status: int
+    served_by: str
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and not self.error
+
+
+@dataclass
+class Load:
+    """GET ``url`` ``rate`` times a second from ``workers`` threads until stop(); at most ``limit`` requests."""
+
+    url: str
+    rate: float = 8.0
+    workers: int = 4
+    timeout: float = 15.0
+    limit: int = 20000
+    samples: list[Sample] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        host = urlsplit(self.url).hostname
+        if host != "127.0.0.1":
+            raise ValueError(f"the load generator only sends traffic to 127.0.0.1, not {host}")
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._next = 0.0
+
+    def _slot(self) -> float | None:
+        with self._lock:
+            if self._stop.is_set() or self._issued >= self.limit:
+                return None
+            self._issued += 1
+            now = time.monotonic()
+            self._next = max(self._next + 1.0 / self.rate, now)
+            return self._next
+
+    def _work(self) -> None:
+        session = requests.Session()
+        while (slot := self._slot()) is not None:
+            time.sleep(max(0.0, slot - time.monotonic()))
+            started = time.monotonic()
+            try:
+                response = session.get(self.url, timeout=self.timeout, allow_redirects=False)
+                sample = Sample(started, time.monotonic() - started, response.status_code,
+                                response.headers.get("X-Served-By", ""))  # fmt: skip
+            except requests.RequestException as error:
+                sample = Sample(started, time.monotonic() - started, 0, "", type(error).__name__)
+            with self._lock:
+                self.samples.append(sample)
+
+    def start(self) -> Load:
+        self._issued = 0
+        self._next = time.monotonic()
+        self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(self.workers)]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> Load:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(self.timeout + 5)
+        return self
+
+    def __enter__(self) -> Load:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def failures(self, after: float = 0.0) -> list[Sample]:
+        return [s for s in self.samples if not s.ok and s.started >= after]
+
+    def summary(self) -> dict:
+        served: dict[str, int] = {}
+        for sample in self.samples:
+            served[sample.served_by or "-"] = served.get(sample.served_by or "-", 0) + 1
+        latencies = sorted(s.seconds for s in self.samples if s.ok) or [0.0]
+        return {
+            "requests": len(self.samples),
+            "failed": len(self.failures()),
+            "served_by": served,
+            "p50_ms": round(latencies[len(latencies) // 2] * 1000),
+            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1 if len(latencies) > 1 else 0] * 1000),
+        }

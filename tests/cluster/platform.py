@@ -1,0 +1,173 @@
+"""The local platform of inventories/local as the cluster tests drive it: a copy of the embedded default under its
+own names and ports (so a running `make demo` is left alone), the playbooks run exactly as a user runs them, and
+small helpers to look at the containers, HAProxy and Moodle's pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+STANDIN = ROOT / "tests" / "moodle" / "standin"
+RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+LOGGED_IN = "login/logout.php?sesskey="
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    seconds: float
+
+    @property
+    def recap(self) -> dict[str, dict[str, int]]:
+        keys = ("ok", "changed", "unreachable", "failed")
+        return {m[0]: dict(zip(keys, map(int, m[1:]), strict=True)) for m in RECAP.findall(self.output)}
+
+    def changed(self) -> dict[str, int]:
+        return {host: counts["changed"] for host, counts in self.recap.items() if counts["changed"]}
+
+
+class Platform:
+    def __init__(self, workdir: Path) -> None:
+        self.prefix = "lms-ci"
+        self.environment = "lmsci"
+        self.http_port = free_port()
+        self.moto_port = free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        self.moto_url = f"http://127.0.0.1:{self.moto_port}"
+        self.source = Path(os.environ.get("MOODLE_SRC") or STANDIN)
+        self.workdir = workdir
+        self.vars_file = workdir / "platform.yml"
+        self.vars_file.write_text(
+            yaml.safe_dump(
+                {
+                    "local_prefix": self.prefix,
+                    "moodle_environment": self.environment,
+                    "local_http_port": self.http_port,
+                    "local_moto_port": self.moto_port,
+                    "local_subnet": "172.29.214.0/24",
+                }
+            )
+        )
+        self.env = dict(
+            os.environ,
+            MOODLE_SRC=str(self.source),
+            LMS_MOODLE_DEMO_VARS=str(self.vars_file),
+            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+            ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_FORCE_COLOR="0",
+            PATH=f"{VENV_BIN}:{os.environ['PATH']}",
+        )
+
+    def run(self, *command: str, timeout: int = 1800) -> Run:
+        started = time.monotonic()
+        result = subprocess.run(
+            list(command), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+        return Run(result.returncode, result.stdout + result.stderr, time.monotonic() - started)
+
+    def playbook(self, playbook: str, *extra: str) -> Run:
+        return self.run(
+            str(VENV_BIN / "ansible-playbook"), "-i", "inventories/local", "-e", f"@{self.vars_file}",
+            f"playbooks/{playbook}", *extra,
+        )  # fmt: skip
+
+    def module(self, host: str, module: str, args: str) -> dict:
+        """Run a module on a host of the platform as a task would; its JSON result."""
+        result = self.run(
+            str(VENV_BIN / "ansible"), host, "-i", "inventories/local", "-e", f"@{self.vars_file}", "-b",
+            "-m", module, "-a", args, "-o",
+        )  # fmt: skip
+        assert result.returncode == 0, result.output[-3000:]
+        return json.JSONDecoder().raw_decode(result.output.split(" => ", 1)[1])[0]
+
+    def container(self, node: str) -> str:
+        return f"{self.prefix}-{node}"
+
+    def exec(self, node: str, *command: str, check: bool = True) -> str:
+        result = subprocess.run(
+            ["docker", "exec", self.container(node), *command], capture_output=True, text=True, check=False
+        )
+        if check:
+            assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def haproxy(self, command: str) -> str:
+        return self.exec("lb", "sh", "-c", f"echo '{command}' | socat stdio /run/haproxy/admin.sock")
+
+    def server_states(self) -> dict[str, str]:
+        """The web backend's servers and their state in HAProxy (UP, DOWN, MAINT, DRAIN...)."""
+        lines = self.haproxy("show stat").splitlines()
+        header = lines[0].lstrip("# ").split(",")
+        rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:] if line]
+        return {r["svname"]: r["status"] for r in rows if r["pxname"] == "web" and r["svname"] not in ("BACKEND",)}
+
+    def wait_for_states(self, wanted: dict[str, str], timeout: float = 120) -> dict[str, str]:
+        deadline = time.monotonic() + timeout
+        states = {}
+        while time.monotonic() < deadline:
+            states = self.server_states()
+            if all(states.get(node, "").startswith(state) for node, state in wanted.items()):
+                return states
+            time.sleep(0.5)
+        raise AssertionError(f"HAProxy never reached {wanted}: {states}")
+
+    def admin(self) -> tuple[str, str]:
+        client = boto3.client(
+            "secretsmanager", endpoint_url=self.moto_url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        secret = json.loads(client.get_secret_value(SecretId=f"{self.environment}/moodle/admin")["SecretString"])
+        return secret["username"], secret["password"]
+
+    def login(self) -> requests.Session:
+        user, password = self.admin()
+        session = requests.Session()
+        page = session.get(f"{self.url}/login/index.php", timeout=60)
+        token = re.search(r'name="logintoken" value="([^"]*)"', page.text)
+        assert token, page.text[:2000]
+        session.post(
+            f"{self.url}/login/index.php",
+            data={"username": user, "password": password, "logintoken": token.group(1)},
+            timeout=60,
+        )
+        return session
+
+    def dashboard(self, session: requests.Session) -> requests.Response:
+        return session.get(f"{self.url}/my/", timeout=60)
+
+    def release(self, name: str, change=None) -> Path:
+        """A copy of the Moodle source (hard links) with a marker file; change(path) may alter it further."""
+        target = self.workdir / name
+        if subprocess.run(["cp", "-al", str(self.source), str(target)], check=False).returncode != 0:
+            subprocess.run(["rm", "-rf", str(target)], check=True)
+            subprocess.run(["cp", "-a", str(self.source), str(target)], check=True)  # another file system
+        (target / "lmsprobe-release.txt").write_text(f"{name}\n")
+        if change:
+            change(target)
+        return target
+
+
+def replace(path: Path, text: str) -> None:
+    """Write a file of a hard-linked copy without touching the original."""
+    path.unlink()
+    path.write_text(text)

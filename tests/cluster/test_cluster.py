@@ -1,0 +1,221 @@
+"""The local two-node cluster behind HAProxy, built by `make demo`'s own script from nothing, then driven like
+production: shared sessions and files, cluster-wide maintenance, rolling deploys under load (and one that must
+stop), a node lost under load, a version upgrade, and a new instance that joins through the launch template's user
+data. The tests build on each other, in this order; they run on the CI stand-in of Moodle, or on a real Moodle tree
+with MOODLE_SRC. Real parts only: PostgreSQL, Redis with TLS and AUTH, Apache + PHP-FPM, HAProxy, moto."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+
+import boto3
+
+from tests.cluster.loadgen import Load
+from tests.cluster.platform import LOGGED_IN, replace
+
+WEB = ("web-1", "web-2")
+
+
+def test_demo_converges_from_nothing_and_ends_on_the_login_page(platform):
+    run = platform.demo
+
+    assert run.returncode == 0, run.output[-6000:]
+    assert run.recap["web-1"]["failed"] == 0 and run.recap["web-2"]["failed"] == 0
+    assert f"Moodle of {platform.environment}: {platform.url}" in run.output
+    assert "Login page: answers (HTTP 200)" in run.output
+    assert f"Secrets Manager secret {platform.environment}/moodle/admin" in run.output
+    admin_password = platform.admin()[1]
+    assert admin_password not in run.output
+    page = subprocess.run(
+        ["curl", "-fsS", f"{platform.url}/login/index.php"], check=False, capture_output=True, text=True
+    )
+    assert 'id="login"' in page.stdout
+    print(f"demo (platform + site.yml from nothing): {run.seconds:.0f} s")
+
+
+def test_a_second_site_run_changes_nothing(platform):
+    run = platform.playbook("site.yml")
+
+    assert run.returncode == 0, run.output[-6000:]
+    assert run.changed() == {}, run.changed()
+    print(f"second site.yml: {run.seconds:.0f} s, changed=0 on {sorted(run.recap)}")
+
+
+def test_a_login_survives_when_haproxy_sends_the_next_request_to_the_other_node(platform):
+    session = platform.login()
+    first = platform.dashboard(session)
+    assert first.status_code == 200 and LOGGED_IN in first.text, first.text[:2000]
+    node = first.headers["X-Served-By"]
+    other = next(n for n in WEB if n != node)
+
+    platform.haproxy(f"set server web/{node} state maint")
+    try:
+        platform.wait_for_states({node: "MAINT", other: "UP"})
+        for _ in range(4):
+            page = platform.dashboard(session)
+            assert page.headers["X-Served-By"] == other
+            assert page.status_code == 200 and LOGGED_IN in page.text, "the session did not follow to the other node"
+    finally:
+        platform.haproxy(f"set server web/{node} state ready")
+        platform.wait_for_states({node: "UP"})
+
+
+def test_a_file_written_into_dataroot_by_one_node_is_read_by_the_other(platform):
+    marker = f"written by web-1 at {time.time()}"
+    platform.exec("web-1", "runuser", "-u", "www-data", "--", "sh", "-c",
+                  f"echo '{marker}' > /srv/moodle-shared/moodledata/lmsprobe.txt")  # fmt: skip
+
+    assert platform.exec("web-2", "cat", "/srv/moodle-shared/moodledata/lmsprobe.txt").strip() == marker
+
+
+def test_maintenance_switched_on_one_node_is_seen_on_both(platform):
+    result = platform.module("web-1", "lms.moodle.moodle_maintenance", "dirroot=/var/www/moodle/current state=enabled")
+    assert result["changed"]
+    try:
+        for node in WEB:
+            status = platform.exec(node, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                   "http://127.0.0.1/login/index.php")  # fmt: skip
+            assert status == "503", f"{node} answered {status} in maintenance"
+            # The node itself is healthy: the load balancer keeps it, and visitors get Moodle's maintenance page.
+            health = platform.exec(node, "curl", "-s", "http://127.0.0.1/healthz.php")
+            assert '"maintenance":"on"' in health
+        through_lb = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", f"{platform.url}/login/index.php"],
+            check=False, capture_output=True, text=True,
+        )  # fmt: skip
+        assert through_lb.stdout == "503"
+    finally:
+        platform.module("web-2", "lms.moodle.moodle_maintenance", "dirroot=/var/www/moodle/current state=disabled")
+    for node in WEB:
+        assert platform.exec(node, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                             "http://127.0.0.1/login/index.php") == "200"  # fmt: skip
+
+
+def current_release(platform, node: str) -> str:
+    return platform.exec(node, "readlink", "/var/www/moodle/current").strip().rsplit("/", 1)[-1]
+
+
+def catalogue_release(platform) -> str:
+    ssm = boto3.client("ssm", endpoint_url=platform.moto_url, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    return ssm.get_parameter(Name=f"/{platform.environment}/moodle/release/name")["Parameter"]["Value"]
+
+
+def test_a_rolling_deploy_under_load_fails_no_request(platform):
+    source = platform.release("release-b")
+    session = platform.login()
+
+    with Load(f"{platform.url}/login/index.php") as load:
+        run = platform.playbook("deploy.yml", "-e", f"release_source={source}", "-e", "release_name=release-b")
+        time.sleep(2)
+
+    summary = load.summary()
+    print(f"deploy under load: {run.seconds:.0f} s, {summary}")
+    assert run.returncode == 0, run.output[-6000:]
+    assert summary["requests"] > 100 and summary["failed"] == 0, (summary, load.failures()[:5])
+    assert {current_release(platform, node) for node in WEB} == {"release-b"}
+    assert catalogue_release(platform) == "release-b"
+    for node in WEB:
+        assert platform.exec(node, "cat", "/var/www/moodle/current/lmsprobe-release.txt").strip() == "release-b"
+    # Each node was drained one at a time: the whole time, some node served.
+    assert set(summary["served_by"]) >= set(WEB)
+    page = platform.dashboard(session)
+    assert LOGGED_IN in page.text, "a logged-in user lost the session during the deploy"
+
+
+def test_a_broken_release_stops_after_the_first_node_and_the_site_keeps_serving(platform):
+    source = platform.release(
+        "release-broken", lambda path: replace(path / "lib" / "setup.php", "<?php this is broken\n")
+    )
+
+    with Load(f"{platform.url}/login/index.php") as load:
+        run = platform.playbook("deploy.yml", "-e", f"release_source={source}", "-e", "release_name=release-broken")
+        time.sleep(2)
+
+    summary = load.summary()
+    print(f"broken deploy under load: {run.seconds:.0f} s, {summary}")
+    assert run.returncode != 0
+    assert "The deploy stopped at web-1" in run.output, run.output[-4000:]
+    assert "rolled back to release-b (healthy, back in the load balancer)" in re.sub(r"\s+", " ", run.output)
+    assert "web-2" not in run.recap, "the deploy went on to the second node"
+    assert {current_release(platform, node) for node in WEB} == {"release-b"}
+    assert catalogue_release(platform) == "release-b", "new instances would get the broken release"
+    assert summary["failed"] == 0, (summary, load.failures()[:5])
+    platform.wait_for_states({"web-1": "UP", "web-2": "UP"})
+
+
+def test_stopping_a_node_under_load(platform):
+    session = platform.login()
+    assert LOGGED_IN in platform.dashboard(session).text
+
+    with Load(f"{platform.url}/login/index.php", rate=10) as load:
+        time.sleep(3)
+        stopped = time.monotonic()
+        subprocess.run(["docker", "stop", "-t", "10", platform.container("web-1")], check=True, capture_output=True)
+        down = time.monotonic()
+        platform.wait_for_states({"web-1": "DOWN", "web-2": "UP"}, timeout=30)
+        detected = time.monotonic()
+        time.sleep(8)
+        page = platform.dashboard(session)
+    summary = load.summary()
+    after_detection = load.failures(after=detected)
+    print(
+        f"node stopped under load: docker stop {down - stopped:.1f} s, HAProxy marked it down "
+        f"{detected - stopped:.1f} s after the stop began; {summary}; "
+        f"failures before detection {len(load.failures()) - len(after_detection)}, after {len(after_detection)}"
+    )
+    try:
+        assert after_detection == [], after_detection[:5]
+        assert page.headers["X-Served-By"] == "web-2" and LOGGED_IN in page.text
+    finally:
+        subprocess.run(["docker", "start", platform.container("web-1")], check=True, capture_output=True)
+        platform.wait_for_states({"web-1": "UP"}, timeout=180)
+
+
+def bump_version(path):
+    version = path / "version.php"
+    text = version.read_text()
+    number = re.search(r"\$version\s*=\s*([0-9]+)\.([0-9]+)", text)
+    bumped = f"{number.group(1)}.{int(number.group(2)) + 1:0{len(number.group(2))}d}"
+    replace(
+        version, text.replace(number.group(0), number.group(0).replace(f"{number.group(1)}.{number.group(2)}", bumped))
+    )
+
+
+def test_an_upgrade_runs_once_in_maintenance_and_opens_the_site_again(platform):
+    source = platform.release("release-c", bump_version)
+    new_version = re.search(r"\$version\s*=\s*([0-9.]+)", (source / "version.php").read_text()).group(1)
+
+    run = platform.playbook("upgrade.yml", "-e", f"release_source={source}", "-e", "release_name=release-c")
+
+    print(f"upgrade: {run.seconds:.0f} s")
+    assert run.returncode == 0, run.output[-6000:]
+    assert re.search(r"Switch on maintenance for the whole cluster \*+\nchanged: \[web-1\]", run.output)
+    assert {current_release(platform, node) for node in WEB} == {"release-c"}
+    info = platform.module("web-2", "lms.moodle.moodle_info", "dirroot=/var/www/moodle/current")
+    assert str(info["db_version"]) == new_version and info["upgrade_pending"] is False
+    assert info["maintenance"]["enabled"] is False
+    page = subprocess.run(
+        ["curl", "-fsS", f"{platform.url}/login/index.php"], check=False, capture_output=True, text=True
+    )
+    assert 'id="login"' in page.stdout
+
+
+def test_a_new_instance_joins_through_the_user_data_and_serves(platform):
+    run = platform.playbook("local/scale_out.yml")
+
+    print(f"scale-out (fresh container, user data, node.yml): {run.seconds:.0f} s")
+    assert run.returncode == 0, run.output[-6000:]
+    log = platform.exec("web-3", "cat", "/var/log/lms-moodle-bootstrap.log")
+    assert "lms-moodle-bootstrap: done" in log
+    assert current_release(platform, "web-3") == "release-c", "the new node did not get the catalogue's release"
+    platform.wait_for_states({"web-1": "UP", "web-2": "UP", "web-3": "UP"})
+    session = platform.login()
+    served = set()
+    for _ in range(9):
+        page = platform.dashboard(session)
+        assert page.status_code == 200 and LOGGED_IN in page.text
+        served.add(page.headers["X-Served-By"])
+    assert "web-3" in served, served
