@@ -68,7 +68,7 @@ build: venv ## Build the collection tarball and install it into a scratch path
 	  -p $(CACHE)/build/installed $(CACHE)/build/lms-moodle-*.tar.gz
 	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/meta/runtime.yml
 	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/roles/network/meta/argument_specs.yml
-	! tar -tzf $(CACHE)/build/lms-moodle-*.tar.gz | grep -E '^(\.cache|\.venv|molecule|tests/integration|tests/moodle)/' 
+	! tar -tzf $(CACHE)/build/lms-moodle-*.tar.gz | grep -E '^(\.cache|\.venv|molecule|tests/integration|tests/moodle|tests/cluster)/' 
 
 test: lint sanity unit integration build molecule cluster ## The whole test suite (what CI runs)
 
