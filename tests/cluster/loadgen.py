@@ -72,7 +72,7 @@ class Load:
     def start(self) -> Load:
         self._issued = 0
         self._next = time.monotonic()
-        self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(self.workers)]
+        self._threads = [threading.Thread(target=self._work, daemon=True) for _worker in range(self.workers)]
         for thread in self._threads:
             thread.start()
         return self

@@ -53,7 +53,7 @@ def test_a_login_survives_when_haproxy_sends_the_next_request_to_the_other_node(
     platform.haproxy(f"set server web/{node} state maint")
     try:
         platform.wait_for_states({node: "MAINT", other: "UP"})
-        for _ in range(4):
+        for _attempt in range(4):
             page = platform.dashboard(session)
             assert page.headers["X-Served-By"] == other
             assert page.status_code == 200 and LOGGED_IN in page.text, "the session did not follow to the other node"
@@ -219,7 +219,7 @@ def test_a_new_instance_joins_through_the_user_data_and_serves(platform):
     platform.wait_for_states({"web-1": "UP", "web-2": "UP", "web-3": "UP"})
     session = platform.login()
     served = set()
-    for _ in range(9):
+    for _attempt in range(9):
         page = platform.dashboard(session)
         assert page.status_code == 200 and LOGGED_IN in page.text
         served.add(page.headers["X-Served-By"])

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The EC2 instance metadata service (IMDSv2) of one local instance: the token, the region and the instance id.
 
     imds.py PORT REGION INSTANCE_ID

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Pack a collection and the collections it depends on into one reproducible ansible_collections archive.
 
     bundle.py OUT COLLECTION_DIR COLLECTIONS_PATHS
