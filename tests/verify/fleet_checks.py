@@ -255,7 +255,7 @@ def check_logs(api, environment: str, report: Report) -> None:
 
 def check_present(api, args, report: Report) -> None:
     check_iam(api, args.environment, report)
-    check_bucket(api, args.environment, report, args.plain_http_bucket)
+    check_bucket(api, args.environment, report, getattr(args, "plain_http_bucket", False))
     check_logs(api, args.environment, report)
     version = check_template(api, args, report)
     check_group(api, args, version, report)
