@@ -12,6 +12,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
+# make test appends each stage's time here and prints the table at the end; .ci/run names its own file.
+TIMINGS := $(or $(LMS_MOODLE_TIMINGS),$(CACHE)/timings.tsv)
+TIMED := scripts/timed.sh $(TIMINGS)
+STAGES := lint sanity unit integration build molecule cluster
+SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help venv lint sanity unit integration molecule cluster build test demo demo-clean platform clean
 
@@ -54,8 +59,10 @@ platform: venv ## Start dockerd if needed and build the Debian 12 systemd base i
 	scripts/ensure-dockerd.sh
 	scripts/build-base-image.sh
 
-molecule: venv platform ## Every molecule scenario
-	cd $(ROOT) && $(BIN)/molecule test --all
+molecule: venv platform ## Every molecule scenario, one after the other, each timed
+	@for scenario in $(SCENARIOS); do \
+	  $(TIMED) molecule:$$scenario -- $(BIN)/molecule test -s $$scenario || exit 1; \
+	done
 
 cluster: venv platform ## The local two-node cluster behind HAProxy, end to end (make demo's script, then deploys, failures, scale-out)
 	$(BIN)/pytest tests/cluster -v -s $(PYTEST_ARGS)
@@ -70,12 +77,18 @@ build: venv ## Build the collection tarball and install it into a scratch path
 	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/roles/network/meta/argument_specs.yml
 	! tar -tzf $(CACHE)/build/lms-moodle-*.tar.gz | grep -E '^(\.cache|\.venv|molecule|tests/integration|tests/moodle|tests/cluster)/' 
 
-test: lint sanity unit integration build molecule cluster ## The whole test suite (what CI runs)
+test: ## The whole test suite (what CI runs), stage by stage, with a table of each stage's time at the end
+	@$(if $(LMS_MOODLE_TIMINGS),,rm -f $(TIMINGS);) status=0; \
+	for stage in $(STAGES); do \
+	  $(TIMED) $$stage -- $(MAKE) --no-print-directory $$stage || { status=$$?; break; }; \
+	done; \
+	$(if $(LMS_MOODLE_TIMINGS),,$(TIMED) --table;) exit $$status
 
 demo: venv platform ## The embedded default from nothing to a login page: moto, containers, site.yml (MOODLE_SRC without internet)
 	scripts/demo.sh
 
-demo-clean: venv ## Tear the demo down (teardown.yml) and remove its containers
+demo-clean: venv ## Tear the demo down (teardown.yml), remove its containers, network and volume, and say what went
+	scripts/ensure-dockerd.sh
 	scripts/demo.sh clean
 
 clean: ## Remove the virtualenv and caches

@@ -50,8 +50,12 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
 fi
 echo 'container' >"$rootfs/etc/hostname"
 : >"$rootfs/etc/machine-id"
-# No package lists or caches in the image: the first apt run must fetch fresh lists.
-rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/*
+# No package lists or caches in the image: the first apt run must fetch fresh lists. Deleting the lists makes the
+# directory's mtime "now", which apt's cache_valid_time reads as "just refreshed": date it to the epoch and leave no
+# update stamp, so that nothing can take the empty lists for fresh ones.
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* \
+  "$rootfs"/var/lib/apt/periodic/*stamp*
+touch -d @0 "$rootfs/var/lib/apt/lists"
 
 tar -C "$rootfs" -c . | docker import \
   --change 'CMD ["/lib/systemd/systemd"]' \

@@ -30,14 +30,36 @@ PY
 )
 endpoint="http://127.0.0.1:$moto_port"
 
+# Whether moto answers: its configuration, which nothing created in the account can break (the model dump,
+# /moto-api/data.json, answers HTTP 500 once an Aurora cluster with a managed master password exists).
+moto_answers() { curl -fsS -o /dev/null --max-time 10 "$endpoint/moto-api/config" 2>/dev/null; }
+tiers=(network_checks data_checks site_checks edge_checks fleet_checks)
+
 if [ "${1:-}" = "clean" ]; then
-  if curl -fsS -o /dev/null "$endpoint/moto-api/data.json" 2>/dev/null; then
-    playbook playbooks/teardown.yml -e "teardown_confirm=$environment"
+  status=0
+  if moto_answers; then
+    echo "moto answers on $endpoint: removing the AWS side of $environment with teardown.yml"
+    if playbook playbooks/teardown.yml -e "teardown_confirm=$environment"; then
+      for tier in "${tiers[@]}"; do
+        "$python" -m "tests.verify.$tier" --environment "$environment" --endpoint-url "$endpoint" --expect-empty ||
+          status=1
+      done
+    else
+      echo "teardown.yml failed for $environment; the platform is removed all the same." >&2
+      status=1
+    fi
+  else
+    echo "moto does not answer on $endpoint: no AWS side to tear down."
   fi
-  playbook playbooks/local/destroy.yml
-  echo "Demo removed."
-  exit 0
+  playbook playbooks/local/destroy.yml || status=1
+  if [ "$status" -eq 0 ]; then echo "Demo removed."; else echo "Demo removed, with the errors above." >&2; fi
+  exit "$status"
 fi
+
+# Every step can be run again: a failed or interrupted demo resumes where it stopped.
+stopped() { echo >&2; echo "The demo stopped. make demo resumes it; make demo-clean removes everything." >&2; }
+trap stopped ERR
+trap 'stopped; exit 130' INT TERM
 
 if [ -z "${MOODLE_SRC:-}" ]; then
   echo "MOODLE_SRC is not set: the release is downloaded from download.moodle.org (without internet, set MOODLE_SRC" \

@@ -42,7 +42,8 @@ def wait_ready(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=2):
+            # moto's configuration, not its model dump (data.json), which some resources make answer HTTP 500.
+            with urllib.request.urlopen(f"{url}/moto-api/config", timeout=2):
                 return
         except OSError:
             time.sleep(0.2)

@@ -1,5 +1,6 @@
-"""The cluster suite runs against one local platform, created once for the module by `scripts/demo.sh` (what
-`make demo` runs) under its own names and ports, and removed by `scripts/demo.sh clean` at the end."""
+"""The cluster suite runs against one local platform, created for the module by `scripts/demo.sh` (what `make demo`
+runs) under its own names and ports: a first demo is interrupted part-way as Ctrl-C would, a second resumes it. The
+last test removes it with `scripts/demo.sh clean`; the finalizer does the same after a failure."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import subprocess
 import pytest
 
 from tests.cluster.platform import ROOT, Platform
+
+# Interrupt the first demo once the database role is done and the cache role begins to build (not in the preflight
+# of every role, which comes first): Aurora exists with its credentials, and half of the AWS side does not yet.
+INTERRUPT_AT = r"^TASK \[lms\.moodle\.cache : Create the cache subnet group"
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +29,7 @@ def platform():
     platform = Platform(workdir)
     # A platform left behind by an interrupted run would be reused half-configured.
     platform.run("bash", "scripts/demo.sh", "clean")
+    platform.interrupted = platform.interrupt(INTERRUPT_AT, "bash", "scripts/demo.sh")
     platform.demo = platform.run("bash", "scripts/demo.sh")
     yield platform
-    clean = platform.run("bash", "scripts/demo.sh", "clean")
-    assert clean.returncode == 0, clean.output[-3000:]
+    platform.run("bash", "scripts/demo.sh", "clean")

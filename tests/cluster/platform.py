@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -38,8 +39,14 @@ class Run:
 
     @property
     def recap(self) -> dict[str, dict[str, int]]:
+        """Per host, the counts of every play recap in the output added up (demo.sh runs two playbooks)."""
         keys = ("ok", "changed", "unreachable", "failed")
-        return {m[0]: dict(zip(keys, map(int, m[1:]), strict=True)) for m in RECAP.findall(self.output)}
+        totals: dict[str, dict[str, int]] = {}
+        for match in RECAP.findall(self.output):
+            counts = totals.setdefault(match[0], dict.fromkeys(keys, 0))
+            for key, value in zip(keys, map(int, match[1:]), strict=True):
+                counts[key] += value
+        return totals
 
     def changed(self) -> dict[str, int]:
         return {host: counts["changed"] for host, counts in self.recap.items() if counts["changed"]}
@@ -84,6 +91,46 @@ class Platform:
             list(command), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
         )
         return Run(result.returncode, result.stdout + result.stderr, time.monotonic() - started)
+
+    def interrupt(self, pattern: str, *command: str, timeout: int = 1800) -> Run:
+        """Run a command and interrupt it as Ctrl-C in a terminal does (SIGINT to its process group) as soon as a
+        line of its output matches `pattern`."""
+        started = time.monotonic()
+        process = subprocess.Popen(
+            list(command), cwd=ROOT, env={**self.env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if re.search(pattern, line):
+                os.killpg(process.pid, signal.SIGINT)
+                break
+            if time.monotonic() - started > timeout:
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+        lines.extend(process.stdout)
+        process.wait(timeout=300)
+        return Run(process.returncode, "".join(lines), time.monotonic() - started)
+
+    def leftovers(self) -> dict[str, list[str]]:
+        """Every container, network and volume of this platform docker still knows, by its label or its name."""
+        listings = {
+            "containers": ["ps", "-a", "--format", "{{.Names}}"],
+            "networks": ["network", "ls", "--format", "{{.Name}}"],
+            "volumes": ["volume", "ls", "--format", "{{.Name}}"],
+        }
+        label, name = f"label=lms.moodle.platform={self.prefix}", f"name={self.prefix}"
+        found = {}
+        for kind, listing in listings.items():
+            names = set()
+            for selector in (label, name):
+                out = subprocess.run(
+                    ["docker", *listing, "--filter", selector], capture_output=True, text=True, check=True
+                ).stdout
+                names.update(n for n in out.split() if n == self.prefix or n.startswith(f"{self.prefix}-"))
+            found[kind] = sorted(names)
+        return found
 
     def playbook(self, playbook: str, *extra: str) -> Run:
         return self.run(

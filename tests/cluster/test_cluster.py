@@ -18,29 +18,41 @@ from tests.cluster.platform import LOGGED_IN, replace
 WEB = ("web-1", "web-2")
 
 
-def test_demo_converges_from_nothing_and_ends_on_the_login_page(platform):
-    run = platform.demo
+def login_page(platform) -> str:
+    return subprocess.run(
+        ["curl", "-fsS", f"{platform.url}/login/index.php"], check=False, capture_output=True, text=True
+    ).stdout
 
+
+def test_an_interrupted_demo_resumes_and_ends_on_the_login_page(platform):
+    interrupted, run = platform.interrupted, platform.demo
+
+    assert interrupted.returncode != 0, interrupted.output[-3000:]
+    assert "TASK [lms.moodle.database : Create the writer and the readers]" in interrupted.output, (
+        "interrupted before the database existed"
+    )
+    assert "TASK [lms.moodle.load_balancer : Create" not in interrupted.output, "interrupted too late"
+    assert "make demo resumes it" in interrupted.output, interrupted.output[-3000:]
     assert run.returncode == 0, run.output[-6000:]
     assert run.recap["web-1"]["failed"] == 0 and run.recap["web-2"]["failed"] == 0
     assert f"Moodle of {platform.environment}: {platform.url}" in run.output
     assert "Login page: answers (HTTP 200)" in run.output
     assert f"Secrets Manager secret {platform.environment}/moodle/admin" in run.output
     admin_password = platform.admin()[1]
-    assert admin_password not in run.output
-    page = subprocess.run(
-        ["curl", "-fsS", f"{platform.url}/login/index.php"], check=False, capture_output=True, text=True
-    )
-    assert 'id="login"' in page.stdout
-    print(f"demo (platform + site.yml from nothing): {run.seconds:.0f} s")
+    assert admin_password not in run.output and admin_password not in interrupted.output
+    assert 'id="login"' in login_page(platform)
+    print(f"demo interrupted after {interrupted.seconds:.0f} s, resumed in {run.seconds:.0f} s")
 
 
-def test_a_second_site_run_changes_nothing(platform):
-    run = platform.playbook("site.yml")
+def test_a_second_demo_changes_nothing_and_ends_on_the_login_page(platform):
+    run = platform.run("bash", "scripts/demo.sh")
 
     assert run.returncode == 0, run.output[-6000:]
+    assert run.output.count("PLAY RECAP") == 2, "platform.yml and site.yml"
     assert run.changed() == {}, run.changed()
-    print(f"second site.yml: {run.seconds:.0f} s, changed=0 on {sorted(run.recap)}")
+    assert "Login page: answers (HTTP 200)" in run.output
+    assert 'id="login"' in login_page(platform)
+    print(f"second demo: {run.seconds:.0f} s, changed=0 on {sorted(run.recap)}")
 
 
 def test_a_login_survives_when_haproxy_sends_the_next_request_to_the_other_node(platform):
@@ -224,3 +236,21 @@ def test_a_new_instance_joins_through_the_user_data_and_serves(platform):
         assert page.status_code == 200 and LOGGED_IN in page.text
         served.add(page.headers["X-Served-By"])
     assert "web-3" in served, served
+
+
+def test_demo_clean_tears_the_aws_side_down_and_leaves_nothing(platform):
+    before = platform.leftovers()
+    assert "lms-ci-web-3" in before["containers"], before
+
+    run = platform.run("bash", "scripts/demo.sh", "clean")
+
+    print(f"demo clean: {run.seconds:.0f} s")
+    assert run.returncode == 0, run.output[-6000:]
+    assert f"removing the AWS side of {platform.environment} with teardown.yml" in run.output
+    assert "PLAY [Remove the AWS side of a Moodle environment]" in run.output
+    assert run.recap["localhost"]["failed"] == 0
+    assert run.output.count(", 0 failed") == 5 and "FAIL left behind" not in run.output, run.output[-4000:]
+    for container in before["containers"]:
+        assert container in run.output, f"{container} is not reported as removed"
+    assert platform.leftovers() == {"containers": [], "networks": [], "volumes": []}
+    assert "Demo removed." in run.output
