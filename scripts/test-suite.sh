@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make test: the whole suite. The quick stages run one after the other; then two lanes run side by side, because
+# on a 2-core machine neither fills it alone for long:
+#   aws    the AWS side on moto servers, CPU-bound: integration, then the molecule aws scenarios
+#   hosts  containers, mostly waiting on package downloads, boots and health checks: the images, the molecule web
+#          scenario, then the cluster suite
+# Each lane writes its output to .cache/lanes/<lane>.log, printed when the lane ends; a line marks each stage's start
+# and end. Every stage is timed into TIMINGS (scripts/timed.sh); the table ends the output unless the caller
+# (.ci/run) prints it. Exit status: 0 only when every stage passed.
+#   scripts/test-suite.sh TIMINGS [--table]
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit
+timings="$1"
+table="${2:-}"
+started=$SECONDS
+lanes=.cache/lanes
+
+finish() {
+  if [ "$table" = "--table" ]; then
+    printf 'wall clock\t%s\t%s\n' "$((SECONDS - started))" "$1" >>"$timings"
+    scripts/timed.sh "$timings" --table
+  fi
+  exit "$1"
+}
+
+for stage in lint sanity unit build; do
+  scripts/timed.sh "$timings" "$stage" -- make --no-print-directory "$stage" || finish 1
+done
+
+# lane NAME STAGE...: the stages in order, each timed, stopping at the first that fails.
+lane() {
+  local name="$1" stage
+  shift
+  for stage in "$@"; do
+    echo "[$name] $stage: started at $(date +%T)"
+    if scripts/timed.sh "$timings" "$stage" -- make --no-print-directory "$stage" >>"$lanes/$name.log" 2>&1; then
+      echo "[$name] $stage: passed at $(date +%T)"
+    else
+      echo "[$name] $stage: FAILED at $(date +%T) (its output is in $lanes/$name.log, printed below)"
+      return 1
+    fi
+  done
+}
+
+mkdir -p "$lanes"
+: >"$lanes/aws.log"
+: >"$lanes/hosts.log"
+lane aws integration molecule-aws molecule-aws_3az &
+aws=$!
+lane hosts platform molecule-web cluster &
+hosts=$!
+status=0
+wait "$aws" || status=1
+wait "$hosts" || status=1
+for name in aws hosts; do
+  echo
+  echo "=============================== lane $name: $lanes/$name.log ==============================="
+  cat "$lanes/$name.log"
+done
+finish "$status"
