@@ -7,7 +7,7 @@
 # `make demo-clean` (this script with "clean") runs teardown.yml and removes the platform.
 # Without internet, point MOODLE_SRC at a Moodle tree or release archive on this machine.
 # LMS_MOODLE_DEMO_VARS may name a YAML file of overrides (another local_prefix, ports): the tests use it.
-set -euo pipefail
+set -Eeuo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 python="$root/.venv/bin/python"

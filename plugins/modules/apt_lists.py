@@ -30,9 +30,11 @@ options:
     type: int
     default: 3600
   retries:
-    description: How many times a failed C(apt-get update) is tried in all (a mirror or network hiccup).
+    description:
+      - How many times a failed C(apt-get update) is tried in all, waiting 5, 10, 15... seconds between tries: a
+        mirror or network hiccup, or the lists lock held by APT's daily timer on a freshly booted instance.
     type: int
-    default: 3
+    default: 5
 attributes:
   check_mode:
     support: full
@@ -173,7 +175,7 @@ def main():
     module = AnsibleModule(
         argument_spec={
             "max_age": {"type": "int", "default": 3600},
-            "retries": {"type": "int", "default": 3},
+            "retries": {"type": "int", "default": 5},
         },
         supports_check_mode=True,
     )

@@ -94,12 +94,17 @@ class Platform:
 
     def interrupt(self, pattern: str, *command: str, timeout: int = 1800) -> Run:
         """Run a command and interrupt it as Ctrl-C in a terminal does (SIGINT to its process group) as soon as a
-        line of its output matches `pattern`."""
+        line of its output matches `pattern`. The command starts with SIGINT's default action, as in a terminal: a
+        suite run in the background (make test's lanes) would otherwise hand down an ignored SIGINT."""
         started = time.monotonic()
-        process = subprocess.Popen(
-            list(command), cwd=ROOT, env={**self.env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )  # fmt: skip
+        inherited = signal.signal(signal.SIGINT, signal.SIG_DFL)  # what the child starts with
+        try:
+            process = subprocess.Popen(
+                list(command), cwd=ROOT, env={**self.env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            )  # fmt: skip
+        finally:
+            signal.signal(signal.SIGINT, inherited)
         lines = []
         for line in process.stdout:
             lines.append(line)
