@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# make test: the whole suite. The quick stages run one after the other; then two lanes run side by side, because
-# on a 2-core machine neither fills it alone for long:
-#   aws    the AWS side on moto servers, CPU-bound: integration, then the molecule aws scenarios
-#   hosts  containers, mostly waiting on package downloads, boots and health checks: the images, the molecule web
+# make test: the whole suite, in two lanes side by side, because on a 2-core machine neither fills it alone for long:
+#   aws    the quick stages (lint, sanity, unit, build), then the AWS side on moto servers, CPU-bound: integration and
+#          the molecule aws scenarios
+#   hosts  containers, much of it waiting on package downloads, boots and health checks: the images, the molecule web
 #          scenario, then the cluster suite
-# Each lane writes its output to .cache/lanes/<lane>.log, printed when the lane ends; a line marks each stage's start
-# and end. Every stage is timed into TIMINGS (scripts/timed.sh); the table ends the output unless the caller
-# (.ci/run) prints it. Exit status: 0 only when every stage passed.
+# Each lane writes its output to .cache/lanes/<lane>.log, printed when both have ended; a line marks each stage's
+# start and end. Every stage is timed into TIMINGS (scripts/timed.sh); with --table the table ends the output (.ci/run
+# prints it itself). Exit status: 0 only when every stage passed. The virtualenv must exist (make test makes it).
 #   scripts/test-suite.sh TIMINGS [--table]
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit
@@ -22,10 +22,6 @@ finish() {
   fi
   exit "$1"
 }
-
-for stage in lint sanity unit build; do
-  scripts/timed.sh "$timings" "$stage" -- make --no-print-directory "$stage" || finish 1
-done
 
 # lane NAME STAGE...: the stages in order, each timed, stopping at the first that fails.
 lane() {
@@ -45,7 +41,7 @@ lane() {
 mkdir -p "$lanes"
 : >"$lanes/aws.log"
 : >"$lanes/hosts.log"
-lane aws integration molecule-aws molecule-aws_3az &
+lane aws lint sanity unit build integration molecule-aws molecule-aws_3az &
 aws=$!
 lane hosts platform molecule-web cluster &
 hosts=$!
