@@ -31,8 +31,8 @@ options:
     default: 3600
   retries:
     description:
-      - How many times a failed C(apt-get update) is tried in all, waiting 5, 10, 15... seconds between tries: a
-        mirror or network hiccup, or the lists lock held by APT's daily timer on a freshly booted instance.
+      - How many times a failed C(apt-get update) is tried in all, waiting 5, 10, 15... seconds between tries, for
+        a mirror or network hiccup or the lists lock held by APT's daily timer on a freshly booted instance.
     type: int
     default: 5
 attributes:
