@@ -44,10 +44,22 @@ def table(options: dict) -> str:
     return "\n".join(rows)
 
 
-def render(readme: str, options: dict) -> str:
+def tables(entry_points: dict) -> str:
+    """One table for a role with one entry point; with more, main first, then one per `tasks_from` entry point."""
+    if len(entry_points) == 1:
+        return table(next(iter(entry_points.values())).get("options", {}))
+    sections = []
+    for name in sorted(entry_points, key=lambda name: name != "main"):
+        spec = entry_points[name]
+        title = "`main`" if name == "main" else f"`tasks_from: {name}.yml`"
+        sections.append(f"#### {title}: {cell(spec.get('short_description', ''))}\n\n{table(spec.get('options', {}))}")
+    return "\n\n".join(sections)
+
+
+def render(readme: str, entry_points: dict) -> str:
     head, _begin, rest = readme.partition(BEGIN)
     _table, _end, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{table(options)}\n{END}{tail}"
+    return f"{head}{BEGIN}\n{tables(entry_points)}\n{END}{tail}"
 
 
 def main() -> int:
@@ -59,12 +71,11 @@ def main() -> int:
         role = spec_file.parents[1]
         readme = role / "README.md"
         entry_points = yaml.safe_load(spec_file.read_text())["argument_specs"]
-        options = entry_points.get("main", next(iter(entry_points.values())))["options"]
         current = readme.read_text() if readme.exists() else ""
         if BEGIN not in current or END not in current:
             stale.append(f"{readme.relative_to(ROOT)} has no generated variables section")
             continue
-        wanted = render(current, options)
+        wanted = render(current, entry_points)
         if wanted != current:
             stale.append(str(readme.relative_to(ROOT)))
             if not args.check:

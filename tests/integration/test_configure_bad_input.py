@@ -84,7 +84,7 @@ def test_bad_input_fails_in_preflight(bad, named, tmp_path):
     assert tasks, output
     roles_run = {task.split(" : ")[0] for task in tasks if " : " in task}
     assert roles_run <= {"lms.moodle.webserver", "lms.moodle.shared_storage", "lms.moodle.moodle",
-                         "lms.moodle.common"}, roles_run  # fmt: skip
+                         "lms.moodle.validation", "lms.moodle.catalogue"}, roles_run  # fmt: skip
     assert "Gathering Facts" in tasks[0]
     assert re.search(r"changed=0\b", result.stdout), output
     outside = [task for task in tasks if " : " in task and task.split(" : ", 1)[1] not in preflight_task_names()]
@@ -94,6 +94,6 @@ def test_bad_input_fails_in_preflight(bad, named, tmp_path):
 def preflight_task_names() -> set[str]:
     """The names of the tasks of the host roles' preflight.yml and of the shared validation (asserts and reads)."""
     files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in ("webserver", "shared_storage", "moodle")]
-    shared = ("validate_spec.yml", "validate.yml", "preflight_hosts.yml")
-    files += [ROOT / "roles" / "common" / "tasks" / name for name in shared]
+    shared = ("validate_spec.yml", "validate.yml", "hosts.yml")
+    files += [ROOT / "roles" / "validation" / "tasks" / name for name in shared]
     return {task["name"] for path in files for task in yaml.safe_load(path.read_text()) or [] if "name" in task}
