@@ -74,18 +74,18 @@ class Moto:
         )
 
 
-# What moto can do (inventories/local/group_vars/all.yml says the same for the demo): one node per
-# replication group, deletes that never finish, no DeleteCacheSubnetGroup, load balancer attributes left
-# out until set; secrets deleted at once.
+# moto is the local platform's AWS (docs/architecture.md, "The local platform": deletes that never finish, no
+# DeleteCacheSubnetGroup, load balancer attributes left out until set); one node per replication group (moto
+# creates only the primary); secrets deleted at once. The artifact bucket keeps its TLS-only policy, which the
+# fleet checks verify (nothing is uploaded to it over moto's plain HTTP here).
 MOTO_SETTINGS = {
+    "lms_moodle_platform": "local",
+    "web_fleet_bucket_require_tls": True,
     "cache_session_nodes": 1,
     "cache_application_nodes": 1,
-    "cache_delete_wait": False,
-    "cache_remove_subnet_group": False,
     "database_secret_recovery_window_days": 0,
     "cache_secret_recovery_window_days": 0,
     "database_final_snapshot": False,
-    "load_balancer_moto_compat": True,
     "load_balancer_secret_recovery_window_days": 0,
 }
 

@@ -20,12 +20,12 @@ from tests.verify import edge_checks
 from .conftest import REGION
 
 ENVIRONMENT = "edge"
-# moto 5.2.5: the stock ALB module cannot set these attributes (see load_balancer_moto_compat).
+# moto 5.2.5: the stock ALB module cannot set these attributes (load_balancer_manage_attributes is off locally).
 SETTINGS = {
     "moodle_environment": ENVIRONMENT,
     "network_az_count": 2,
     "network_nat_gateways": "single",
-    "load_balancer_moto_compat": True,
+    "lms_moodle_platform": "local",
     "load_balancer_secret_recovery_window_days": 0,
 }
 ROLES = ["network", "security_groups", "load_balancer", "cdn"]

@@ -112,3 +112,52 @@ def test_no_role_reads_another_role_private_variable():
                 if owner != role:
                     crossing.append(f"{relative(path)}: __{name}")
     assert not crossing, crossing
+
+
+def code_lines(path: Path):
+    """The lines of a role file that do something: YAML and Jinja without the comments."""
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.lstrip().startswith("#"):
+            yield number, line
+
+
+def role_code():
+    for role in ROLES:
+        for part in ("tasks", "defaults", "vars", "handlers", "templates"):
+            yield from sorted((ROOT / "roles" / role / part).rglob("*.*"))
+
+
+def test_no_production_role_branches_on_moto_or_haproxy():
+    """The local platform's differences sit behind lms_moodle_platform, in *_local.yml files or in defaults."""
+    found = [
+        f"{relative(path)}:{number}: {line.strip()}"
+        for path in role_code()
+        if not path.stem.endswith("_local")
+        for number, line in code_lines(path)
+        if re.search(r"moto|haproxy", line, re.I)
+    ]
+    assert not found, found
+
+
+def test_every_place_the_platform_switch_reaches_is_listed():
+    page = (ROOT / "docs" / "architecture.md").read_text().split("## The local platform", 1)[1]
+    reached = set()
+    for path in role_code():
+        for _number, line in code_lines(path):
+            if "lms_moodle_platform" not in line:
+                continue
+            if path.parent.name == "defaults":
+                reached.add(line.split(":", 1)[0].strip())
+            elif relative(path) not in {"roles/load_balancer/tasks/target.yml",
+                                        "roles/validation/tasks/validate_spec.yml"}:  # fmt: skip
+                reached.add(relative(path))
+    assert reached, "the switch reaches nothing: this check reads the wrong files"
+    unlisted = sorted(name for name in reached if f"`{name}`" not in page)
+    assert not unlisted, f"docs/architecture.md does not list: {unlisted}"
+    assert "`tasks/target_local.yml`" in page
+
+
+def test_only_the_local_inventory_switches_to_the_local_platform():
+    for inventory in sorted((ROOT / "inventories").iterdir()):
+        sets = any("lms_moodle_platform" in path.read_text() for path in inventory.rglob("*.yml"))
+        assert sets == (inventory.name == "local"), inventory.name

@@ -129,7 +129,7 @@ def check_load_balancer(api, args, secret: str | None, report: Report) -> None:
         "routing.http.drop_invalid_header_fields.enabled": "true",
     }
     for key, value in expect.items():
-        # moto 5.2.5 cannot have these set by the stock module (load_balancer_moto_compat); AWS always can.
+        # moto 5.2.5 cannot have these set by the stock module (the local platform leaves them); AWS always can.
         if not args.moto_attributes_missing:
             report.check(attributes.get(key) == value, f"load balancer {key} is {attributes.get(key)!r}")
     check_listeners(api, balancer["LoadBalancerArn"], args, secret, report)
@@ -238,7 +238,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--moto-attributes-missing",
         action="store_true",
-        help="skip ALB attributes that moto omits (load_balancer_moto_compat)",
+        help="skip ALB attributes that moto omits (load_balancer_manage_attributes off on the local platform)",
     )
 
 
