@@ -52,7 +52,7 @@ unit: venv ## pytest unit tests (no network)
 # of their own, because xdist would spread them over workers (its loadgroup mode does not group under pytest 9).
 MOODLE_TESTS := tests/integration/test_moodle_modules.py
 integration: venv ## pytest integration tests: moto on 127.0.0.1; PHP, PostgreSQL and Redis for the Moodle modules
-	$(BIN)/pytest tests/integration -n 3 --ignore $(MOODLE_TESTS) $(PYTEST_ARGS)
+	$(BIN)/pytest tests/integration -n 3 --durations=15 --ignore $(MOODLE_TESTS) $(PYTEST_ARGS)
 	$(BIN)/pytest $(MOODLE_TESTS) $(PYTEST_ARGS)
 
 platform: venv ## Start dockerd if needed and build the Debian 12 systemd base image
