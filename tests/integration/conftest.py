@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,30 @@ class PlaybookRun:
             if line.startswith("localhost") and "ok=" in line:
                 return {key: int(value) for key, value in (pair.split("=") for pair in line.split()[2:])}
         raise AssertionError(f"no play recap in output:\n{self.output}")
+
+
+def role_playbook(directory: Path, roles: list[str], state: str) -> str:
+    """A playbook of some of the AWS roles, in provision order for present and reversed for absent: a tier alone."""
+    ordered = roles if state == "present" else list(reversed(roles))
+    entries = "".join(f"    - role: lms.moodle.{role}\n      vars: {{{role}_state: {state}}}\n" for role in ordered)
+    text = textwrap.dedent(
+        """\
+        - name: Some tiers
+          hosts: localhost
+          connection: local
+          gather_facts: false
+          module_defaults:
+            group/lms.moodle.aws:
+              region: "{{ aws_region }}"
+              endpoint_url: "{{ aws_endpoint_url }}"
+              access_key: "{{ aws_access_key }}"
+              secret_key: "{{ aws_secret_key }}"
+          roles:
+        """
+    )
+    path = directory / f"{'-'.join(roles)}-{state}.yml"
+    path.write_text(text + entries)
+    return str(path)
 
 
 @pytest.fixture

@@ -3,7 +3,11 @@ server. Check mode and teardown's guards on a provisioned account are in molecul
 
 from __future__ import annotations
 
+from .conftest import role_playbook
+
 ENV = {"moodle_environment": "checkmode"}
+# The tiers an adopted VPC holds directly: its subnets, routes and NAT gateways, and the security groups.
+TIERS = ["network", "security_groups"]
 
 
 def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto, run_playbook):
@@ -20,7 +24,7 @@ def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto
     assert moto.left_behind() == {}
 
 
-def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook):
+def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook, tmp_path):
     ec2 = moto.client("ec2")
     vpc_id = ec2.create_vpc(CidrBlock="172.20.0.0/16")["Vpc"]["VpcId"]
     zones = ["us-east-1a", "us-east-1b"]
@@ -33,21 +37,19 @@ def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook):
         ]
         for tier, base in (("public", 0), ("app", 10), ("data", 20))
     }
-    # The tiers that live in the VPC, without the CDN and the database reader, which do not touch it (a third less
-    # work in a test that provisions twice).
     adopt = {
         **ENV,
-        "cdn_enabled": False,
-        "database_reader_count": 0,
         "network_existing_vpc_id": vpc_id,
         "network_existing_public_subnet_ids": subnets["public"],
         "network_existing_app_subnet_ids": subnets["app"],
         "network_existing_data_subnet_ids": subnets["data"],
     }
 
-    first = run_playbook("provision.yml", adopt)
-    second = run_playbook("provision.yml", adopt)
-    teardown = run_playbook("teardown.yml", {**adopt, "teardown_confirm": "checkmode"})
+    # Adoption is the network role's alone: every other tier takes the subnets and groups from network_outputs and
+    # security_groups_outputs whether they were adopted or created (molecule's aws scenarios run the whole stack).
+    first = run_playbook(role_playbook(tmp_path, TIERS, "present"), adopt)
+    second = run_playbook(role_playbook(tmp_path, TIERS, "present"), adopt)
+    teardown = run_playbook(role_playbook(tmp_path, TIERS, "absent"), adopt)
 
     assert first.returncode == 0, first.output
     assert second.recap()["changed"] == 0, second.output

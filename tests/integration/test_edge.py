@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -17,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.verify import edge_checks
 
-from .conftest import REGION
+from .conftest import REGION, role_playbook
 
 ENVIRONMENT = "edge"
 # moto 5.2.5: the stock ALB module cannot set these attributes (load_balancer_manage_attributes is off locally).
@@ -31,30 +29,6 @@ SETTINGS = {
 ROLES = ["network", "security_groups", "load_balancer", "cdn"]
 
 
-def playbook(directory: Path, state: str) -> str:
-    """A playbook of the four roles, in provision order for present and reversed for absent."""
-    roles = ROLES if state == "present" else list(reversed(ROLES))
-    entries = "".join(f"    - role: lms.moodle.{role}\n      vars: {{{role}_state: {state}}}\n" for role in roles)
-    text = textwrap.dedent(
-        """\
-        - name: Edge tier
-          hosts: localhost
-          connection: local
-          gather_facts: false
-          module_defaults:
-            group/lms.moodle.aws:
-              region: "{{ aws_region }}"
-              endpoint_url: "{{ aws_endpoint_url }}"
-              access_key: "{{ aws_access_key }}"
-              secret_key: "{{ aws_secret_key }}"
-          roles:
-        """
-    )
-    path = directory / f"edge-{state}.yml"
-    path.write_text(text + entries)
-    return str(path)
-
-
 def verify(moto, *args: str) -> int:
     return edge_checks.main(["--environment", ENVIRONMENT, "--endpoint-url", moto.url, "--region", REGION, *args])
 
@@ -65,7 +39,7 @@ def test_https_listener_redirects_with_a_certificate(run_playbook, moto, tmp_pat
     acm = moto.client("acm")
     arn = acm.import_certificate(**self_signed("moodle.example.com"))["CertificateArn"]
     settings = {**SETTINGS, "cdn_enabled": cdn, "load_balancer_certificate_arn": arn}
-    result = run_playbook(playbook(tmp_path, "present"), settings)
+    result = run_playbook(role_playbook(tmp_path, ROLES, "present"), settings)
     assert result.returncode == 0, result.output
     assert verify(moto, "--moto-attributes-missing", "--https", "--no-cdn") == 0
 
