@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
@@ -25,6 +24,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
+
+from ansible_collections.lms.moodle.plugins.module_utils.waiting import WaitTimeout, poll
 
 # Seconds between two polls while waiting for ISSUED; unit tests set it to 0.
 POLL_INTERVAL = 10
@@ -163,27 +164,18 @@ def request_and_read(client, options: dict[str, Any], tags: dict[str, str], reco
 # ---------------------------------------------------------------------------------------------- waiting
 
 
-def wait_until(check: Callable[[], bool], timeout: float, interval: float) -> bool:
-    """Poll check() every interval seconds until it is true (True) or timeout seconds have passed (False)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval)
-    return True
-
-
 def wait_for_certificate(client, arn: str, records: bool) -> dict[str, Any] | None:
     """The certificate once DescribeCertificate finds it and, when records is true, once every name has its
     DNS validation record. None when it was never found; AnsibleACMError when its records never came."""
-    last: dict[str, Any] = {}
 
-    def check() -> bool:
-        certificate = last["certificate"] = describe_certificate(client, arn)
+    def found(certificate: dict[str, Any] | None) -> bool:
         return bool(certificate) and (not records or records_complete(certificate))
 
-    if wait_until(check, RECORDS_TIMEOUT, RECORDS_POLL_INTERVAL) or not last["certificate"]:
-        return last["certificate"]
+    try:
+        return poll(lambda: describe_certificate(client, arn), found, RECORDS_TIMEOUT, RECORDS_POLL_INTERVAL)
+    except WaitTimeout as e:
+        if not e.last:
+            return None
     raise AnsibleACMError(
         message=f"Timeout after {RECORDS_TIMEOUT}s waiting for ACM to publish the DNS validation records of "
         f"{arn}; run the task again to read them, or set wait_for_validation_records=false",
@@ -193,19 +185,17 @@ def wait_for_certificate(client, arn: str, records: bool) -> dict[str, Any] | No
 
 def wait_for_issued(client, arn: str, timeout: int) -> dict[str, Any]:
     """The certificate once it is ISSUED; AnsibleACMError at once when it cannot be, or after timeout seconds."""
-    last: dict[str, Any] = {}
 
-    def check() -> bool:
-        certificate = describe_certificate(client, arn)
+    def issued(certificate: dict[str, Any] | None) -> bool:
         if certificate is None:
             raise AnsibleACMError(message=f"ACM certificate {arn} disappeared while waiting for it to be ISSUED")
-        last["certificate"] = certificate
         raise_if_failed(certificate)
         return certificate["Status"] == "ISSUED"
 
-    if not wait_until(check, timeout, POLL_INTERVAL):
-        raise not_issued_error(last["certificate"], timeout)
-    return last["certificate"]
+    try:
+        return poll(lambda: describe_certificate(client, arn), issued, timeout, POLL_INTERVAL)
+    except WaitTimeout as e:
+        raise not_issued_error(e.last, timeout) from None
 
 
 def raise_if_failed(certificate: dict[str, Any]) -> None:

@@ -10,7 +10,6 @@ TagResource/UntagResource, never through the legacy DescribeTags/CreateTags/Dele
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +23,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
+
+from ansible_collections.lms.moodle.plugins.module_utils.waiting import WaitTimeout, poll
 
 # Seconds between two polls of a waiting loop; unit tests set it to 0.
 POLL_INTERVAL = 5
@@ -172,11 +173,10 @@ def untag_resource(client, file_system_id: str, keys: list[str]) -> None:
 
 def wait_for(check: Callable[[], bool], timeout: int, what: str) -> None:
     """Poll check() every POLL_INTERVAL seconds until it is true; AnsibleEFSError after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() >= deadline:
-            raise AnsibleEFSError(message=f"Timeout after {timeout}s waiting for {what}")
-        time.sleep(POLL_INTERVAL)
+    try:
+        poll(check, bool, timeout, POLL_INTERVAL)
+    except WaitTimeout:
+        raise AnsibleEFSError(message=f"Timeout after {timeout}s waiting for {what}") from None
 
 
 def _raise_on_error(items: list[dict[str, Any]], what: str) -> None:

@@ -11,6 +11,7 @@ import datetime
 import pytest
 
 from ansible_collections.lms.moodle.plugins.module_utils import elasticache_serverless as es
+from ansible_collections.lms.moodle.plugins.module_utils import waiting
 
 KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -295,8 +296,8 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    monkeypatch.setattr(es.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(es.time, "sleep", fake.sleep)
+    monkeypatch.setattr(waiting.time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(waiting.time, "sleep", fake.sleep)
     return fake
 
 
