@@ -5,7 +5,7 @@
 Moodle 4.4 scripts (admin/cli/cfg.php, upgrade.php, maintenance.php, install_database.php, purge_caches.php;
 lib/clilib.php cli_error() writes to STDERR,
 the default exception handler prints "!!! message !!!" to STDOUT and exits 1). Install it with `fake.install()`
-(it replaces moodle_cli.run_process).
+(it replaces the run_process of the runner).
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import subprocess
 from pathlib import Path
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lms.moodle.plugins.module_utils import moodle_cli
+from ansible_collections.lms.moodle.plugins.module_utils._moodle_cli import runner
 
 VERSION_PHP = """<?php
 defined('MOODLE_INTERNAL') || die();
@@ -113,7 +114,7 @@ class FakeMoodle:
         return self.dataroot / "climaintenance.html"
 
     def install(self, monkeypatch) -> FakeMoodle:
-        monkeypatch.setattr(moodle_cli, "run_process", self)
+        monkeypatch.setattr(runner, "run_process", self)
         return self
 
     def scripts(self) -> list[str]:
@@ -129,7 +130,7 @@ class FakeMoodle:
         self.inputs.append(input_text)
         script = "php -r" if argv[1] == "-r" else os.path.basename(argv[1])
         if self.timeout_on == script:
-            raise moodle_cli.subprocess.TimeoutExpired(argv, timeout)
+            raise subprocess.TimeoutExpired(argv, timeout)
         if self.fail_with is not None:
             return self.fail_with
         if self.state == "unreachable":
