@@ -9,7 +9,9 @@ from ansible.module_utils import _internal
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import efs, elasticache, elasticache_serverless
+from ansible_collections.lms.moodle.plugins.module_utils import elasticache_serverless
+from ansible_collections.lms.moodle.plugins.module_utils._efs import api as efs_api
+from ansible_collections.lms.moodle.plugins.module_utils._elasticache import api as elasticache_api
 
 from .helpers import REGION
 
@@ -24,8 +26,8 @@ def module_side_warnings(monkeypatch):
 @pytest.fixture(autouse=True)
 def no_poll_delay(monkeypatch):
     """The modules poll AWS (EFS loops, ElastiCache waiters) without waiting between two calls."""
-    monkeypatch.setattr(efs, "POLL_INTERVAL", 0)
-    monkeypatch.setattr(elasticache, "WAITER_DELAY", 0)
+    monkeypatch.setattr(efs_api, "POLL_INTERVAL", 0)
+    monkeypatch.setattr(elasticache_api, "WAITER_DELAY", 0)
     monkeypatch.setattr(elasticache_serverless, "WAIT_DELAY", 0)
 
 
