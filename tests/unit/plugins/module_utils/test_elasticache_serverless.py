@@ -11,7 +11,6 @@ import datetime
 import pytest
 
 from ansible_collections.lms.moodle.plugins.module_utils import elasticache_serverless as es
-from ansible_collections.lms.moodle.plugins.module_utils import waiting
 
 KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -278,27 +277,6 @@ def test_normalize_a_cache_that_is_still_creating():
 
 
 # --- waiting ---------------------------------------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr(waiting.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(waiting.time, "sleep", fake.sleep)
-    return fake
 
 
 def describe_sequence(monkeypatch, *states):

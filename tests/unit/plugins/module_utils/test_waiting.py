@@ -10,29 +10,6 @@ import pytest
 from ansible_collections.lms.moodle.plugins.module_utils import waiting
 
 
-class Clock:
-    """A clock that only moves when the loop sleeps."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr(waiting.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(waiting.time, "sleep", fake.sleep)
-    return fake
-
-
 def sequence(*values):
     answers = iter(values)
     return lambda: next(answers)
