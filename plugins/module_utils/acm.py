@@ -22,7 +22,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
 )
 
 from ansible_collections.lms.moodle.plugins.module_utils.waiting import WaitTimeout, poll
@@ -378,26 +377,6 @@ def in_use_problem(domain_name: str, certificates: list[dict[str, Any]]) -> str 
         f"Refusing to delete the ACM certificates for {domain_name}: {users}. "
         "Move these listeners or distributions to another certificate first; nothing was deleted"
     )
-
-
-def resulting_tags(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> dict[str, str]:
-    """The tags a certificate ends up with: unchanged when wanted is None, else wanted (plus current unless
-    purge, plus the reserved aws: tags that are never purged)."""
-    if wanted is None:
-        return dict(current)
-    to_set, to_unset = compare_aws_tags(current, wanted, purge)
-    result = {key: value for key, value in current.items() if key not in to_unset}
-    result.update(to_set)
-    return result
-
-
-def tag_changes(
-    current: dict[str, str], wanted: dict[str, str] | None, purge: bool
-) -> tuple[dict[str, str], list[str]]:
-    """Tags to set and tag keys to remove; nothing when wanted is None."""
-    if wanted is None:
-        return {}, []
-    return compare_aws_tags(current, wanted, purge)
 
 
 def records_complete(certificate: dict[str, Any]) -> bool:

@@ -17,7 +17,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
 )
 
 from ansible_collections.lms.moodle.plugins.module_utils.waiting import WaitTimeout, poll
@@ -341,19 +340,6 @@ def modify_params(cache: dict[str, Any], params: dict[str, Any]) -> dict[str, An
         **_user_group_changes(cache, params.get("user_group_id")),
         **_version_changes(cache, params),
     }
-
-
-def tag_changes(current: dict[str, str], tags: dict[str, str] | None, purge: bool) -> tuple[dict[str, str], list[str]]:
-    """Tags to set and tag keys to remove; tags=None leaves the tags alone."""
-    if tags is None:
-        return {}, []
-    return compare_aws_tags(current, tags, purge_tags=purge)
-
-
-def updated_tags(current: dict[str, str], to_set: dict[str, str], to_remove: list[str]) -> dict[str, str]:
-    tags = {key: value for key, value in current.items() if key not in to_remove}
-    tags.update(to_set)
-    return tags
 
 
 def predicted_new_cache(name: str, create_params: dict[str, Any]) -> dict[str, Any]:

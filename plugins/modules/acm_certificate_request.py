@@ -262,9 +262,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.acm import (
     records_complete,
     remove_tags,
     request_and_read,
-    resulting_tags,
     settings_differences,
-    tag_changes,
     validate_options,
     wait_for_certificate,
     wait_for_issued,
@@ -272,6 +270,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.acm import (
     with_tags,
 )
 from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, tags_after
 
 
 def find(client, params, statuses):
@@ -315,7 +314,7 @@ def update_tags(module, client, current):
     if not (to_set or to_unset):
         return False, current
     if module.check_mode:
-        tags = resulting_tags(current_tags, module.params["tags"], module.params["purge_tags"])
+        tags = tags_after(current_tags, module.params["tags"], module.params["purge_tags"])
         return True, {**current, "Tags": ansible_dict_to_boto3_tag_list(tags)}
     if to_unset:
         remove_tags(client, arn, to_unset)
@@ -328,7 +327,7 @@ def request_new(module, client, replaced):
     """Request the certificate (a replacement carries the tags of the one it replaces)."""
     params = module.params
     old_tags = boto3_tag_list_to_ansible_dict(replaced["Tags"]) if replaced else {}
-    tags = resulting_tags(old_tags, params["tags"], params["purge_tags"])
+    tags = tags_after(old_tags, params["tags"], params["purge_tags"])
     tags = {key: value for key, value in tags.items() if not key.startswith("aws:")}
     if module.check_mode:
         return predicted_certificate(params, tags)

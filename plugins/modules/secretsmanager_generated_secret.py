@@ -141,15 +141,14 @@ from ansible_collections.lms.moodle.plugins.module_utils.secretsmanager import (
     predicted,
     read_value,
     restore_secret,
-    resulting_tags,
     secret_tags,
     summary,
-    tag_changes,
     tag_secret,
     untag_secret,
     update_description,
     validate_options,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
 
 
 def ensure_absent(module, client):
@@ -211,7 +210,7 @@ def update_metadata(module, client, current):
 def predicted_update(module, current):
     params = module.params
     to_set, to_unset = tag_changes(secret_tags(current), params["tags"], params["purge_tags"])
-    tags = resulting_tags(secret_tags(current), to_set, to_unset)
+    tags = with_tag_changes(secret_tags(current), to_set, to_unset)
     description = current.get("Description") if params["description"] is None else params["description"]
     return {**predicted(current["Name"], description, tags), "ARN": current["ARN"]}
 

@@ -19,7 +19,7 @@ from ansible_collections.lms.moodle.plugins.module_utils._elasticache.common imp
     ElastiCacheErrorHandler,
     ReplicationGroupErrorHandler,
 )
-from ansible_collections.lms.moodle.plugins.module_utils._elasticache.plan import tag_changes
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes
 
 # Seconds between two polls of a waiter; tests set it to 0.
 WAITER_DELAY = 15

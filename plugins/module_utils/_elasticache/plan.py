@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-
 from ansible_collections.lms.moodle.plugins.module_utils._elasticache.common import AnsibleElastiCacheError
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
 
 IDENTIFIER_MAX_LENGTH = 40
 IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -332,18 +331,10 @@ def immutable_message(kind: str, resource_id: str, current: dict[str, Any], diff
     return message
 
 
-def tag_changes(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> tuple[dict[str, str], list]:
-    """Tags to set and tag keys to remove; nothing when tags are not managed (`wanted` is None)."""
-    if wanted is None:
-        return {}, []
-    return compare_aws_tags(current, wanted, purge)
-
-
 def tags_after(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> dict[str, str]:
+    """The tags under the tags and purge_tags options, the values set as text as ElastiCache stores them."""
     to_set, to_remove = tag_changes(current, wanted, purge)
-    tags = {key: value for key, value in current.items() if key not in to_remove}
-    tags.update({key: str(value) for key, value in to_set.items()})
-    return tags
+    return with_tag_changes(current, {key: str(value) for key, value in to_set.items()}, to_remove)
 
 
 def modify_replication_group_params(
