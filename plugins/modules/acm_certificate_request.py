@@ -270,6 +270,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.acm import (
     with_tags,
 )
 from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.failures import fail_aws
 from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, tags_after
 
 
@@ -353,12 +354,6 @@ def wait(module, client, certificate):
     return {**certificate, "Tags": tags}
 
 
-def fail(module, error):
-    if error.exception:
-        module.fail_json_aws_error(error)
-    module.fail_json(msg=error.message, **error.kwargs)
-
-
 def main():
     argument_spec = dict(
         **state_option(),
@@ -383,7 +378,7 @@ def main():
         else:
             changed, current, after, extra = ensure_present(module, client)
     except AnsibleACMError as e:
-        fail(module, e)
+        fail_aws(module, e)
     after = normalize_certificate(after)
     module.exit_json(
         changed=changed,

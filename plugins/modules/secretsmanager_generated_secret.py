@@ -129,6 +129,7 @@ value:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.failures import fail_aws
 from ansible_collections.lms.moodle.plugins.module_utils.secretsmanager import (
     CHARACTER_CLASSES,
     AnsibleSecretsManagerError,
@@ -222,12 +223,6 @@ def current_value(module, client, arn):
     return value
 
 
-def fail(module, error):
-    if error.exception:
-        module.fail_json_aws_error(error)
-    module.fail_json(msg=error.message, **error.kwargs)
-
-
 def main():
     argument_spec = dict(
         **state_option(),
@@ -249,7 +244,7 @@ def main():
         else:
             changed, current, after, value = ensure_present(module, client)
     except AnsibleSecretsManagerError as e:
-        fail(module, e)
+        fail_aws(module, e)
     created = current is None and after is not None
     secret = summary(after or (current if module.params["state"] == "absent" else None), created)
     module.exit_json(
