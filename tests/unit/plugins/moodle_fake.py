@@ -16,10 +16,9 @@ import pwd
 import subprocess
 from pathlib import Path
 
-import pytest
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.lms.moodle.plugins.module_utils._moodle_cli import runner
+
+from .modules.helpers import main_output
 
 VERSION_PHP = """<?php
 defined('MOODLE_INTERNAL') || die();
@@ -416,10 +415,8 @@ def run_module(module, capsys, check_mode=False, diff=False, **args):
         args["_ansible_check_mode"] = True
     if diff:
         args["_ansible_diff"] = True
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        module.main()
-    out = capsys.readouterr().out
+    out, exit_code = main_output(module, capsys, **args)
     result = json.loads(out)
-    result["exit_code"] = exit_info.value.code
+    result["exit_code"] = exit_code
     result["raw_output"] = out
     return result

@@ -13,6 +13,7 @@ from ansible_collections.lms.moodle.plugins.module_utils import elasticache_serv
 from ansible_collections.lms.moodle.plugins.module_utils._efs import api as efs_api
 from ansible_collections.lms.moodle.plugins.module_utils._elasticache import api as elasticache_api
 
+from ..moodle_fake import installed_site
 from .helpers import REGION
 
 
@@ -51,3 +52,9 @@ def stub_aws(monkeypatch):
     for stubber in stubbers:
         stubber.deactivate()
         stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def moodle(tmp_path, monkeypatch):
+    """(fake, args): an installed Moodle site of the fake runner, and the module arguments that point at it."""
+    return installed_site(tmp_path, monkeypatch)

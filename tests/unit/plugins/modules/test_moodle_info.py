@@ -6,14 +6,9 @@ import pytest
 
 from ansible_collections.lms.moodle.plugins.modules import moodle_info
 
-from ..moodle_fake import CURRENT_USER, FakeMoodle, fake_php, installed_site, moodle_tree, run_module
+from ..moodle_fake import CURRENT_USER, FakeMoodle, fake_php, moodle_tree, run_module
 
 MUTATING = ("--set", "--unset", "--enable", "--disable", "--non-interactive")
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 def mutating_calls(fake):

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.lms.moodle.plugins.modules import moodle_upgrade
 
-from ..moodle_fake import CURRENT_USER, VERSION_PHP, FakeMoodle, fake_php, installed_site, moodle_tree, run_module
+from ..moodle_fake import CURRENT_USER, VERSION_PHP, FakeMoodle, fake_php, moodle_tree, run_module
 
 OLD = "2024042200.00"
 NEW = "2024042203.01"
@@ -24,11 +24,6 @@ MAINTENANCE_STATE = [
 ]
 READ_AFTER = [["upgrade.php", "--is-pending"], ["cfg.php", "--name=version", "--json"]]
 UPGRADE = [["upgrade.php", "--non-interactive"], ["purge_caches.php"]]
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 @pytest.fixture
