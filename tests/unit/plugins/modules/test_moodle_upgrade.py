@@ -270,28 +270,6 @@ def test_unfinished_install_is_refused(moodle, capsys):
     assert changing_calls(fake) == []
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"dirroot": "/nonexistent/moodle"}, "dirroot /nonexistent/moodle does not exist"),
-        ({"web_user": "no-such-user-x"}, "web user no-such-user-x does not exist"),
-    ],
-)
-def test_bad_input_is_named(moodle, capsys, change, message):
-    fake, args = moodle
-    result = run_module(moodle_upgrade, capsys, **{**args, **change})
-    assert result["failed"] is True and message in result["msg"]
-    assert fake.calls == []
-
-
-def test_missing_config_php(tmp_path, monkeypatch, capsys):
-    fake = FakeMoodle(tmp_path / "data", pending=True).install(monkeypatch)
-    root = moodle_tree(tmp_path, config=False)
-    result = run_module(moodle_upgrade, capsys, dirroot=str(root), php_path=fake_php(tmp_path), web_user=CURRENT_USER)
-    assert result["failed"] is True and "config.php not found" in result["msg"]
-    assert fake.calls == []
-
-
 def test_timeout_of_the_upgrade(pending, capsys):
     fake, args = pending
     fake.timeout_on = "purge_caches.php"
