@@ -26,7 +26,6 @@ FILE_SYSTEM_KEYS = (
     "ProvisionedThroughputInMibps",
 )
 
-
 MOUNT_TARGET_KEYS = ("MountTargetId", "SubnetId", "AvailabilityZoneName", "IpAddress", "LifeCycleState")
 
 

@@ -20,10 +20,8 @@ LIFECYCLE_KEYS = {
     "transition_to_archive": "TransitionToArchive",
 }
 
-
 # At most five security groups per mount target (EFS quota).
 MAX_SECURITY_GROUPS = 5
-
 
 MAX_CREATION_TOKEN = 64
 

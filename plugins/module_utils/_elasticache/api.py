@@ -24,7 +24,6 @@ from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes
 # Seconds between two polls of a waiter; tests set it to 0.
 WAITER_DELAY = 15
 
-
 WAITERS = {
     ("replication group", "available"): ("replication_group_available", "ReplicationGroupId"),
     ("replication group", "deleted"): ("replication_group_deleted", "ReplicationGroupId"),

@@ -22,7 +22,6 @@ AUTH_TOKEN_FORBIDDEN = '@"/'
 MAX_CACHE_CLUSTERS = 6
 MAX_SNAPSHOT_RETENTION = 35
 
-
 # Option name -> API parameter, for CreateReplicationGroup.
 REPLICATION_GROUP_PARAMS = {
     "description": "ReplicationGroupDescription",

@@ -21,7 +21,6 @@ CFG_FORCED = 4
 UPGRADE_NOT_PENDING = 0
 UPGRADE_PENDING = 2
 
-
 CORE_COMPONENTS = ("", "core", "moodle")
 COMPONENT_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9_]*[a-z0-9])?$")
 SETTING_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$")
