@@ -12,7 +12,6 @@ some instance is outdated: a fleet that is up to date costs two read calls and n
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.lms.moodle.plugins.module_utils.waiting import WaitTimeout, poll
 
 # Seconds between two polls while waiting for a refresh; unit tests set it to 0.
 POLL_INTERVAL = 15
@@ -167,28 +168,34 @@ def active_refresh(refreshes: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def wait_for_refresh(client, name: str, refresh_id: str, timeout: int) -> dict[str, Any]:
     """The refresh once it is Successful; AnsibleAutoScalingRefreshError when it ends otherwise or times out."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def fetch() -> dict[str, Any]:
         refreshes = describe_refreshes(client, name, [refresh_id])
         if not refreshes:
             raise AnsibleAutoScalingRefreshError(message=f"Instance refresh {refresh_id} of {name} disappeared")
-        refresh = refreshes[0]
+        return refreshes[0]
+
+    def succeeded(refresh: dict[str, Any]) -> bool:
         status = refresh.get("Status")
         if status == SUCCESS_STATUS:
-            return refresh
+            return True
         if status not in ACTIVE_STATUSES:
             reason = f": {refresh['StatusReason']}" if refresh.get("StatusReason") else ""
             raise AnsibleAutoScalingRefreshError(
                 message=f"Instance refresh {refresh_id} of {name} ended {status}{reason}",
                 instance_refresh=normalize_refresh(refresh),
             )
-        if time.monotonic() >= deadline:
-            raise AnsibleAutoScalingRefreshError(
-                message=f"Timeout after {timeout}s waiting for instance refresh {refresh_id} of {name} "
-                f"(it is {status}, {refresh.get('PercentageComplete', 0)}% complete); it goes on in AWS",
-                instance_refresh=normalize_refresh(refresh),
-            )
-        time.sleep(POLL_INTERVAL)
+        return False
+
+    try:
+        return poll(fetch, succeeded, timeout, POLL_INTERVAL)
+    except WaitTimeout as e:
+        refresh = e.last
+        raise AnsibleAutoScalingRefreshError(
+            message=f"Timeout after {timeout}s waiting for instance refresh {refresh_id} of {name} "
+            f"(it is {refresh.get('Status')}, {refresh.get('PercentageComplete', 0)}% complete); it goes on in AWS",
+            instance_refresh=normalize_refresh(refresh),
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------- pure functions

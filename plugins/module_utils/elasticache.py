@@ -2,662 +2,137 @@
 # Copyright: lms.moodle contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared code of the elasticache_replication_group and elasticache_cache_cluster modules (and their _info
-siblings): AWS calls behind amazon.aws error handlers, and the pure functions that validate the options,
-compare the wanted settings with the current ones and shape the results.
-
-Settings are compared by option name. A wanted value of None means "not managed", a current value of None
-means "AWS did not say" (moto, or a member cluster that cannot be read); neither ever counts as a difference.
+siblings), imported from here: AWS calls behind amazon.aws error handlers (_elasticache/api.py), the pure functions
+that validate the options and compare the wanted settings with the current ones (_elasticache/plan.py), and the
+shape of the results (_elasticache/output.py).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.lms.moodle.plugins.module_utils._elasticache.api import (
+    WAITERS,
+    add_tags,
+    create_cache_cluster,
+    create_replication_group,
+    delete_cache_cluster,
+    delete_replication_group,
+    describe_cache_clusters,
+    describe_replication_groups,
+    find_cache_cluster,
+    find_member_cluster,
+    find_replication_group,
+    list_tags,
+    modify_cache_cluster,
+    modify_replication_group,
+    remove_tags,
+    update_tags,
+    wait_for,
+)
+from ansible_collections.lms.moodle.plugins.module_utils._elasticache.common import (
+    AnsibleElastiCacheError,
+    CacheClusterErrorHandler,
+    ElastiCacheErrorHandler,
+    ReplicationGroupErrorHandler,
+)
+from ansible_collections.lms.moodle.plugins.module_utils._elasticache.output import (
+    OUTPUT_KEYS,
+    endpoint,
+    endpoint_strings,
+    normalize_cache_cluster,
+    normalize_replication_group,
+    predict,
+    predicted_cache_cluster,
+    predicted_replication_group,
+)
+from ansible_collections.lms.moodle.plugins.module_utils._elasticache.plan import (
+    AUTH_TOKEN_FORBIDDEN,
+    CACHE_CLUSTER_IMMUTABLE,
+    CACHE_CLUSTER_MUTABLE,
+    CACHE_CLUSTER_PARAMS,
+    IDENTIFIER_MAX_LENGTH,
+    IDENTIFIER_PATTERN,
+    MAX_CACHE_CLUSTERS,
+    MAX_SNAPSHOT_RETENTION,
+    REPLICATION_GROUP_IMMUTABLE,
+    REPLICATION_GROUP_MUTABLE,
+    REPLICATION_GROUP_PARAMS,
+    auth_token_error,
+    cache_cluster_errors,
+    cache_cluster_settings,
+    cache_nodes_to_remove,
+    changed_settings,
+    create_params,
+    identifier_error,
+    immutable_message,
+    modify_cache_cluster_params,
+    modify_replication_group_params,
+    node_options,
+    replication_group_errors,
+    replication_group_settings,
+    same_value,
+    tags_after,
+    version_matches,
+    wanted_cache_cluster,
+    wanted_replication_group,
 )
 
-# Seconds between two polls of a waiter; tests set it to 0.
-WAITER_DELAY = 15
-
-IDENTIFIER_MAX_LENGTH = 40
-IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
-AUTH_TOKEN_FORBIDDEN = '@"/'
-MAX_CACHE_CLUSTERS = 6
-MAX_SNAPSHOT_RETENTION = 35
-
-WAITERS = {
-    ("replication group", "available"): ("replication_group_available", "ReplicationGroupId"),
-    ("replication group", "deleted"): ("replication_group_deleted", "ReplicationGroupId"),
-    ("cache cluster", "available"): ("cache_cluster_available", "CacheClusterId"),
-    ("cache cluster", "deleted"): ("cache_cluster_deleted", "CacheClusterId"),
-}
-
-# Option name -> API parameter, for CreateReplicationGroup.
-REPLICATION_GROUP_PARAMS = {
-    "description": "ReplicationGroupDescription",
-    "engine": "Engine",
-    "engine_version": "EngineVersion",
-    "cache_node_type": "CacheNodeType",
-    "num_cache_clusters": "NumCacheClusters",
-    "automatic_failover": "AutomaticFailoverEnabled",
-    "multi_az": "MultiAZEnabled",
-    "transit_encryption": "TransitEncryptionEnabled",
-    "at_rest_encryption": "AtRestEncryptionEnabled",
-    "kms_key_id": "KmsKeyId",
-    "cache_subnet_group_name": "CacheSubnetGroupName",
-    "security_group_ids": "SecurityGroupIds",
-    "port": "Port",
-    "parameter_group_name": "CacheParameterGroupName",
-    "snapshot_retention_limit": "SnapshotRetentionLimit",
-    "snapshot_window": "SnapshotWindow",
-    "preferred_maintenance_window": "PreferredMaintenanceWindow",
-}
-# What ModifyReplicationGroup can change; the order is the order of the diff.
-REPLICATION_GROUP_MUTABLE = (
-    "description",
-    "engine_version",
-    "cache_node_type",
-    "automatic_failover",
-    "multi_az",
-    "security_group_ids",
-    "parameter_group_name",
-    "snapshot_retention_limit",
-    "snapshot_window",
-    "preferred_maintenance_window",
-)
-REPLICATION_GROUP_IMMUTABLE = (
-    "engine",
-    "num_cache_clusters",
-    "transit_encryption",
-    "at_rest_encryption",
-    "port",
-    "cache_subnet_group_name",
-)
-
-# Option name -> API parameter, for CreateCacheCluster (Engine is always memcached).
-CACHE_CLUSTER_PARAMS = {
-    "cache_node_type": "CacheNodeType",
-    "num_cache_nodes": "NumCacheNodes",
-    "engine_version": "EngineVersion",
-    "az_mode": "AZMode",
-    "preferred_availability_zones": "PreferredAvailabilityZones",
-    "cache_subnet_group_name": "CacheSubnetGroupName",
-    "security_group_ids": "SecurityGroupIds",
-    "port": "Port",
-    "parameter_group_name": "CacheParameterGroupName",
-    "preferred_maintenance_window": "PreferredMaintenanceWindow",
-    "transit_encryption": "TransitEncryptionEnabled",
-}
-CACHE_CLUSTER_MUTABLE = (
-    "engine_version",
-    "cache_node_type",
-    "num_cache_nodes",
-    "security_group_ids",
-    "parameter_group_name",
-    "preferred_maintenance_window",
-)
-CACHE_CLUSTER_IMMUTABLE = ("port", "cache_subnet_group_name", "transit_encryption")
-
-# Option name -> key of the returned resource, where they differ.
-OUTPUT_KEYS = {
-    "transit_encryption": "transit_encryption_enabled",
-    "at_rest_encryption": "at_rest_encryption_enabled",
-}
-
-
-class AnsibleElastiCacheError(AnsibleAWSError):
-    pass
-
-
-class ElastiCacheErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleElastiCacheError
-
-
-class ReplicationGroupErrorHandler(ElastiCacheErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("ReplicationGroupNotFoundFault")
-
-
-class CacheClusterErrorHandler(ElastiCacheErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("CacheClusterNotFound")
-
-
-# ---------------------------------------------------------------------------------------------------- options
-
-
-def node_options() -> dict[str, Any]:
-    """Argument-spec entries that cache clusters and replication groups share, as the lms.moodle.elasticache_nodes
-    doc fragment documents them."""
-    return {
-        "cache_node_type": dict(type="str"),
-        "cache_subnet_group_name": dict(type="str"),
-        "security_group_ids": dict(type="list", elements="str"),
-        "parameter_group_name": dict(type="str"),
-        "preferred_maintenance_window": dict(type="str"),
-        "apply_immediately": dict(type="bool", default=True),
-    }
-
-
-# ---------------------------------------------------------------------------------------------------- AWS calls
-
-
-@ReplicationGroupErrorHandler.list_error_handler("describe replication groups", [])
-@AWSRetry.jittered_backoff()
-def describe_replication_groups(client, replication_group_id: str | None = None) -> list[dict[str, Any]]:
-    params = {"ReplicationGroupId": replication_group_id} if replication_group_id else {}
-    paginator = client.get_paginator("describe_replication_groups")
-    return paginator.paginate(**params).build_full_result()["ReplicationGroups"]
-
-
-@ReplicationGroupErrorHandler.common_error_handler("create replication group {replication_group_id}")
-@AWSRetry.jittered_backoff()
-def create_replication_group(client, replication_group_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    return client.create_replication_group(ReplicationGroupId=replication_group_id, **params)["ReplicationGroup"]
-
-
-@ReplicationGroupErrorHandler.common_error_handler("modify replication group {replication_group_id}")
-@AWSRetry.jittered_backoff()
-def modify_replication_group(client, replication_group_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    return client.modify_replication_group(ReplicationGroupId=replication_group_id, **params)["ReplicationGroup"]
-
-
-@ReplicationGroupErrorHandler.deletion_error_handler("delete replication group {replication_group_id}")
-@AWSRetry.jittered_backoff()
-def delete_replication_group(client, replication_group_id: str, final_snapshot_identifier: str | None = None) -> bool:
-    params = {"FinalSnapshotIdentifier": final_snapshot_identifier} if final_snapshot_identifier else {}
-    client.delete_replication_group(ReplicationGroupId=replication_group_id, **params)
-    return True
-
-
-@CacheClusterErrorHandler.list_error_handler("describe cache clusters", [])
-@AWSRetry.jittered_backoff()
-def describe_cache_clusters(
-    client, cache_cluster_id: str | None = None, show_cache_node_info: bool = True
-) -> list[dict[str, Any]]:
-    """One cache cluster, or all those that are not members of a replication group."""
-    params: dict[str, Any] = {"ShowCacheNodeInfo": show_cache_node_info}
-    if cache_cluster_id:
-        params["CacheClusterId"] = cache_cluster_id
-    else:
-        params["ShowCacheClustersNotInReplicationGroups"] = True
-    paginator = client.get_paginator("describe_cache_clusters")
-    return paginator.paginate(**params).build_full_result()["CacheClusters"]
-
-
-@CacheClusterErrorHandler.common_error_handler("create cache cluster {cache_cluster_id}")
-@AWSRetry.jittered_backoff()
-def create_cache_cluster(client, cache_cluster_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    return client.create_cache_cluster(CacheClusterId=cache_cluster_id, **params)["CacheCluster"]
-
-
-@CacheClusterErrorHandler.common_error_handler("modify cache cluster {cache_cluster_id}")
-@AWSRetry.jittered_backoff()
-def modify_cache_cluster(client, cache_cluster_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    return client.modify_cache_cluster(CacheClusterId=cache_cluster_id, **params)["CacheCluster"]
-
-
-@CacheClusterErrorHandler.deletion_error_handler("delete cache cluster {cache_cluster_id}")
-@AWSRetry.jittered_backoff()
-def delete_cache_cluster(client, cache_cluster_id: str) -> bool:
-    client.delete_cache_cluster(CacheClusterId=cache_cluster_id)
-    return True
-
-
-@ElastiCacheErrorHandler.common_error_handler("list tags of {arn}")
-@AWSRetry.jittered_backoff()
-def list_tags(client, arn: str) -> dict[str, str]:
-    return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn).get("TagList", []))
-
-
-@ElastiCacheErrorHandler.common_error_handler("tag {arn}")
-@AWSRetry.jittered_backoff()
-def add_tags(client, arn: str, tags: dict[str, str]) -> None:
-    client.add_tags_to_resource(ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
-
-
-@ElastiCacheErrorHandler.common_error_handler("untag {arn}")
-@AWSRetry.jittered_backoff()
-def remove_tags(client, arn: str, keys: list[str]) -> None:
-    client.remove_tags_from_resource(ResourceName=arn, TagKeys=keys)
-
-
-@ElastiCacheErrorHandler.common_error_handler("wait for {kind} {resource_id} to be {state}")
-def wait_for(client, kind: str, resource_id: str, state: str, timeout: int) -> None:
-    """Wait with the botocore waiter: a poll now and every WAITER_DELAY seconds for `timeout` seconds."""
-    waiter_name, id_param = WAITERS[(kind, state)]
-    attempts = max(timeout, 0) // max(WAITER_DELAY, 1) + 1
-    client.get_waiter(waiter_name).wait(
-        **{id_param: resource_id}, WaiterConfig={"Delay": WAITER_DELAY, "MaxAttempts": attempts}
-    )
-
-
-def find_replication_group(client, replication_group_id: str) -> dict[str, Any] | None:
-    groups = describe_replication_groups(client, replication_group_id)
-    return groups[0] if groups else None
-
-
-def find_member_cluster(client, group: dict[str, Any]) -> dict[str, Any] | None:
-    """A member cache cluster of the group: it carries the settings DescribeReplicationGroups leaves out."""
-    members = group.get("MemberClusters") or []
-    if not members:
-        return None
-    clusters = describe_cache_clusters(client, members[0], show_cache_node_info=False)
-    return clusters[0] if clusters else None
-
-
-def find_cache_cluster(client, cache_cluster_id: str) -> dict[str, Any] | None:
-    clusters = describe_cache_clusters(client, cache_cluster_id)
-    return clusters[0] if clusters else None
-
-
-def update_tags(client, arn: str, current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> bool:
-    """Set and remove tags so that the resource carries `wanted`; False when nothing had to change."""
-    to_set, to_remove = tag_changes(current, wanted, purge)
-    if to_remove:
-        remove_tags(client, arn, to_remove)
-    if to_set:
-        add_tags(client, arn, to_set)
-    return bool(to_set or to_remove)
-
-
-# ---------------------------------------------------------------------------------------------------- validation
-
-
-def identifier_error(option: str, value: str) -> str | None:
-    """ElastiCache identifier rules (ElastiCache lower-cases identifiers, we insist on lower case)."""
-    if (
-        len(value) > IDENTIFIER_MAX_LENGTH
-        or not IDENTIFIER_PATTERN.match(value)
-        or "--" in value
-        or value.endswith("-")
-    ):
-        return (
-            f"{option} must be 1 to {IDENTIFIER_MAX_LENGTH} lower-case letters, digits or hyphens, start with a "
-            f"letter, and contain neither two consecutive hyphens nor a trailing hyphen (got {value!r})"
-        )
-    return None
-
-
-def auth_token_error(token: str) -> str | None:
-    """AUTH token rules. The message never contains the token."""
-    if not 16 <= len(token) <= 128:
-        return f"auth_token must be 16 to 128 characters long (it has {len(token)})"
-    if any(not 0x21 <= ord(char) <= 0x7E for char in token):
-        return "auth_token may only contain printable ASCII characters, without spaces"
-    if any(char in AUTH_TOKEN_FORBIDDEN for char in token):
-        return 'auth_token must not contain @, " or /'
-    return None
-
-
-def replication_group_errors(params: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
-    """Every problem with the options of elasticache_replication_group (`wanted` has the defaults resolved)."""
-    errors = [identifier_error("replication_group_id", params["replication_group_id"])]
-    if params["state"] == "present":
-        errors.extend(_replication_group_topology_errors(wanted))
-        errors.extend(_replication_group_security_errors(params, wanted))
-    return [error for error in errors if error]
-
-
-def _replication_group_topology_errors(wanted: dict[str, Any]) -> list[str | None]:
-    count = wanted["num_cache_clusters"]
-    retention = wanted["snapshot_retention_limit"]
-    return [
-        None
-        if 1 <= count <= MAX_CACHE_CLUSTERS
-        else f"num_cache_clusters must be between 1 and {MAX_CACHE_CLUSTERS} (got {count})",
-        "automatic_failover=true needs num_cache_clusters >= 2 (a primary and at least one replica)"
-        if wanted["automatic_failover"] and count < 2
-        else None,
-        "multi_az=true requires automatic_failover=true"
-        if wanted["multi_az"] and not wanted["automatic_failover"]
-        else None,
-        f"snapshot_retention_limit must be between 0 and {MAX_SNAPSHOT_RETENTION} (got {retention})"
-        if retention is not None and not 0 <= retention <= MAX_SNAPSHOT_RETENTION
-        else None,
-    ]
-
-
-def _replication_group_security_errors(params: dict[str, Any], wanted: dict[str, Any]) -> list[str | None]:
-    token = params.get("auth_token")
-    return [
-        "auth_token requires transit_encryption=true" if token and not wanted["transit_encryption"] else None,
-        auth_token_error(token) if token is not None else None,
-        "kms_key_id requires at_rest_encryption=true"
-        if wanted["kms_key_id"] and not wanted["at_rest_encryption"]
-        else None,
-    ]
-
-
-def cache_cluster_errors(params: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
-    """Every problem with the options of elasticache_cache_cluster (`wanted` has the defaults resolved)."""
-    errors = [identifier_error("cache_cluster_id", params["cache_cluster_id"])]
-    if params["state"] == "present":
-        count = wanted["num_cache_nodes"]
-        zones = wanted["preferred_availability_zones"]
-        errors += [
-            None if count >= 1 else f"num_cache_nodes must be at least 1 (got {count})",
-            "az_mode=cross-az needs num_cache_nodes >= 2" if wanted["az_mode"] == "cross-az" and count < 2 else None,
-            f"preferred_availability_zones must list one zone per node ({count}), got {len(zones)}"
-            if zones and len(zones) != count
-            else None,
-        ]
-    return [error for error in errors if error]
-
-
-# ---------------------------------------------------------------------------------------------------- wanted state
-
-
-def wanted_replication_group(params: dict[str, Any]) -> dict[str, Any]:
-    """The settings the options ask for, by option name, with the defaults that depend on other options."""
-    wanted = {option: params.get(option) for option in REPLICATION_GROUP_PARAMS}
-    if wanted["automatic_failover"] is None:
-        wanted["automatic_failover"] = wanted["num_cache_clusters"] >= 2
-    if wanted["multi_az"] is None:
-        wanted["multi_az"] = wanted["automatic_failover"]
-    return wanted
-
-
-def wanted_cache_cluster(params: dict[str, Any]) -> dict[str, Any]:
-    wanted = {option: params.get(option) for option in CACHE_CLUSTER_PARAMS}
-    if wanted["az_mode"] is None:
-        wanted["az_mode"] = "cross-az" if wanted["num_cache_nodes"] >= 2 else "single-az"
-    return wanted
-
-
-def create_params(wanted: dict[str, Any], api_names: dict[str, str]) -> dict[str, Any]:
-    """API parameters of a Create call for every wanted setting that is set."""
-    return {api_names[option]: value for option, value in wanted.items() if value is not None}
-
-
-# ---------------------------------------------------------------------------------------------------- current state
-
-
-def replication_group_settings(group: dict[str, Any], member: dict[str, Any] | None) -> dict[str, Any]:
-    """Current settings of a replication group by option name. DescribeReplicationGroups does not return the
-    network, parameter group, maintenance window or engine version: those come from a member cache cluster."""
-    member = member or {}
-    pending = member.get("PendingModifiedValues") or {}
-    node_group = (group.get("NodeGroups") or [{}])[0]
-    endpoint = group.get("ConfigurationEndpoint") or node_group.get("PrimaryEndpoint") or {}
-    return {
-        "description": group.get("Description"),
-        "engine": group.get("Engine") or member.get("Engine"),
-        "engine_version": pending.get("EngineVersion") or member.get("EngineVersion"),
-        "cache_node_type": pending.get("CacheNodeType") or group.get("CacheNodeType"),
-        "num_cache_clusters": len(group["MemberClusters"]) if "MemberClusters" in group else None,
-        "automatic_failover": _enabled(group.get("AutomaticFailover")),
-        "multi_az": _enabled(group.get("MultiAZ")),
-        "transit_encryption": group.get("TransitEncryptionEnabled"),
-        "at_rest_encryption": group.get("AtRestEncryptionEnabled"),
-        "kms_key_id": group.get("KmsKeyId"),
-        "cache_subnet_group_name": member.get("CacheSubnetGroupName"),
-        "security_group_ids": _security_group_ids(member),
-        "port": endpoint.get("Port"),
-        "parameter_group_name": (member.get("CacheParameterGroup") or {}).get("CacheParameterGroupName"),
-        "snapshot_retention_limit": group.get("SnapshotRetentionLimit"),
-        "snapshot_window": group.get("SnapshotWindow"),
-        "preferred_maintenance_window": member.get("PreferredMaintenanceWindow"),
-    }
-
-
-def cache_cluster_settings(cluster: dict[str, Any]) -> dict[str, Any]:
-    """Current settings of a cache cluster by option name (pending modifications count as done)."""
-    pending = cluster.get("PendingModifiedValues") or {}
-    return {
-        "engine": cluster.get("Engine"),
-        "engine_version": pending.get("EngineVersion") or cluster.get("EngineVersion"),
-        "cache_node_type": pending.get("CacheNodeType") or cluster.get("CacheNodeType"),
-        "num_cache_nodes": pending.get("NumCacheNodes") or cluster.get("NumCacheNodes"),
-        "az_mode": _az_mode(cluster.get("PreferredAvailabilityZone")),
-        "cache_subnet_group_name": cluster.get("CacheSubnetGroupName"),
-        "security_group_ids": _security_group_ids(cluster),
-        "port": (_cluster_endpoint(cluster) or {}).get("Port"),
-        "parameter_group_name": (cluster.get("CacheParameterGroup") or {}).get("CacheParameterGroupName"),
-        "preferred_maintenance_window": cluster.get("PreferredMaintenanceWindow"),
-        "transit_encryption": cluster.get("TransitEncryptionEnabled"),
-    }
-
-
-def _enabled(status: str | None) -> bool | None:
-    """AutomaticFailover/MultiAZ status -> bool; enabling/disabling count as done."""
-    return None if status is None else status in ("enabled", "enabling")
-
-
-def _az_mode(preferred_zone: str | None) -> str | None:
-    if not preferred_zone:
-        return None
-    return "cross-az" if preferred_zone == "Multiple" else "single-az"
-
-
-def _security_group_ids(cluster: dict[str, Any]) -> list[str] | None:
-    if "SecurityGroups" not in cluster:
-        return None
-    return sorted(group["SecurityGroupId"] for group in cluster["SecurityGroups"])
-
-
-def _cluster_endpoint(cluster: dict[str, Any]) -> dict[str, Any] | None:
-    if cluster.get("ConfigurationEndpoint"):
-        return cluster["ConfigurationEndpoint"]
-    endpoints = [node["Endpoint"] for node in cluster.get("CacheNodes", []) if node.get("Endpoint")]
-    return endpoints[0] if endpoints else None
-
-
-# ---------------------------------------------------------------------------------------------------- comparison
-
-
-def same_value(option: str, current: Any, wanted: Any) -> bool:
-    """Whether a current setting satisfies the wanted one; None on either side is never a difference."""
-    if current is None or wanted is None:
-        return True
-    if option == "engine_version":
-        return version_matches(str(current), str(wanted))
-    if option == "security_group_ids":
-        return sorted(current) == sorted(wanted)
-    if option.endswith("_window"):
-        return str(current).lower() == str(wanted).lower()
-    return current == wanted
-
-
-def version_matches(current: str, wanted: str) -> bool:
-    """ElastiCache reports the full version (7.1.0) of a requested major.minor (7.1) or major.x (6.x)."""
-    if wanted.endswith(".x"):
-        return current.split(".", maxsplit=1)[0] == wanted[:-2]
-    return current == wanted or current.startswith(f"{wanted}.")
-
-
-def changed_settings(current: dict[str, Any], wanted: dict[str, Any], options: tuple[str, ...]) -> dict[str, Any]:
-    """Wanted value of each of `options` that differs from the current value."""
-    return {option: wanted[option] for option in options if not same_value(option, current[option], wanted[option])}
-
-
-def immutable_message(kind: str, resource_id: str, current: dict[str, Any], differences: dict[str, Any]) -> str:
-    """Why an existing resource cannot be brought to the wanted settings, naming each option."""
-    details = ", ".join(
-        f"{option} (current: {current[option]}, wanted: {wanted})" for option, wanted in differences.items()
-    )
-    message = (
-        f"Cannot change {details} of the existing {kind} {resource_id}: ElastiCache cannot modify "
-        f"{'this' if len(differences) == 1 else 'these'} in place; delete and re-create the {kind}, "
-        "or create a new one and migrate."
-    )
-    if "num_cache_clusters" in differences:
-        message += " Changing the replica count (num_cache_clusters) is not supported in this version of the module."
-    return message
-
-
-def tag_changes(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> tuple[dict[str, str], list]:
-    """Tags to set and tag keys to remove; nothing when tags are not managed (`wanted` is None)."""
-    if wanted is None:
-        return {}, []
-    return compare_aws_tags(current, wanted, purge)
-
-
-def tags_after(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> dict[str, str]:
-    to_set, to_remove = tag_changes(current, wanted, purge)
-    tags = {key: value for key, value in current.items() if key not in to_remove}
-    tags.update({key: str(value) for key, value in to_set.items()})
-    return tags
-
-
-def modify_replication_group_params(
-    changes: dict[str, Any], apply_immediately: bool, auth_token: str | None = None, strategy: str | None = None
-) -> dict[str, Any]:
-    """ModifyReplicationGroup parameters for the changed settings; the AUTH token only with an update strategy,
-    because ElastiCache never returns the token and so it cannot be compared."""
-    params = {REPLICATION_GROUP_PARAMS[option]: value for option, value in changes.items()}
-    params["ApplyImmediately"] = apply_immediately
-    if auth_token and strategy:
-        params.update({"AuthToken": auth_token, "AuthTokenUpdateStrategy": strategy})
-    return params
-
-
-def cache_nodes_to_remove(cluster: dict[str, Any], wanted_count: int) -> list[str]:
-    """Ids of the newest nodes, that ModifyCacheCluster must remove to shrink the cluster to `wanted_count`."""
-    node_ids = sorted(node["CacheNodeId"] for node in cluster.get("CacheNodes", []))
-    surplus = len(node_ids) - wanted_count
-    return node_ids[-surplus:] if surplus > 0 else []
-
-
-def modify_cache_cluster_params(
-    cluster: dict[str, Any], changes: dict[str, Any], az_mode: str, apply_immediately: bool
-) -> dict[str, Any]:
-    """ModifyCacheCluster parameters for the changed settings; shrinking names the nodes to remove."""
-    params = {CACHE_CLUSTER_PARAMS[option]: value for option, value in changes.items()}
-    params["ApplyImmediately"] = apply_immediately
-    wanted_count = changes.get("num_cache_nodes")
-    if wanted_count is not None and wanted_count > cluster.get("NumCacheNodes", 0):
-        params["AZMode"] = az_mode
-    elif wanted_count is not None:
-        params["CacheNodeIdsToRemove"] = cache_nodes_to_remove(cluster, wanted_count)
-        if not params["CacheNodeIdsToRemove"]:
-            raise AnsibleElastiCacheError(
-                message=f"Cannot shrink cache cluster {cluster['CacheClusterId']} to num_cache_nodes={wanted_count}: "
-                "AWS did not list its cache nodes, so the nodes to remove cannot be chosen"
-            )
-    return params
-
-
-# ---------------------------------------------------------------------------------------------------- results
-
-
-def normalize_replication_group(
-    group: dict[str, Any] | None, member: dict[str, Any] | None = None, tags: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """Snake-cased replication group as the modules return it; never contains an AUTH token."""
-    if not group:
-        return {}
-    settings = replication_group_settings(group, member)
-    node_groups = group.get("NodeGroups") or []
-    first = node_groups[0] if node_groups else {}
-    result = {option: settings[option] for option in REPLICATION_GROUP_PARAMS if option in settings}
-    for option, key in OUTPUT_KEYS.items():
-        result[key] = result.pop(option)
-    result.update(
-        {
-            "replication_group_id": group.get("ReplicationGroupId"),
-            "status": group.get("Status"),
-            "arn": group.get("ARN"),
-            "member_clusters": group.get("MemberClusters", []),
-            "node_groups": [camel_dict_to_snake_dict(node_group) for node_group in node_groups],
-            "primary_endpoint": endpoint(first.get("PrimaryEndpoint")),
-            "reader_endpoint": endpoint(first.get("ReaderEndpoint")),
-            "configuration_endpoint": endpoint(group.get("ConfigurationEndpoint")),
-            "automatic_failover": group.get("AutomaticFailover"),
-            "multi_az": group.get("MultiAZ"),
-            "auth_token_enabled": group.get("AuthTokenEnabled", False),
-            "cluster_enabled": group.get("ClusterEnabled"),
-            "tags": tags or {},
-        }
-    )
-    return result
-
-
-def normalize_cache_cluster(cluster: dict[str, Any] | None, tags: dict[str, str] | None = None) -> dict[str, Any]:
-    """Snake-cased cache cluster as the modules return it, with `endpoints` as host:port strings."""
-    if not cluster:
-        return {}
-    settings = cache_cluster_settings(cluster)
-    nodes = [_cache_node(node) for node in cluster.get("CacheNodes", [])]
-    configuration_endpoint = endpoint(cluster.get("ConfigurationEndpoint"))
-    result = dict(settings)
-    result["transit_encryption_enabled"] = result.pop("transit_encryption")
-    result.update(
-        {
-            "cache_cluster_id": cluster.get("CacheClusterId"),
-            "status": cluster.get("CacheClusterStatus"),
-            "arn": cluster.get("ARN"),
-            "preferred_availability_zone": cluster.get("PreferredAvailabilityZone"),
-            "configuration_endpoint": configuration_endpoint,
-            "cache_nodes": nodes,
-            "endpoints": endpoint_strings(configuration_endpoint, nodes),
-            "node_endpoints": endpoint_strings(None, nodes),
-            "tags": tags or {},
-        }
-    )
-    return result
-
-
-def endpoint(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not value or not value.get("Address"):
-        return None
-    return {"address": value["Address"], "port": value.get("Port")}
-
-
-def _cache_node(node: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "cache_node_id": node.get("CacheNodeId"),
-        "status": node.get("CacheNodeStatus"),
-        "availability_zone": node.get("CustomerAvailabilityZone"),
-        "endpoint": endpoint(node.get("Endpoint")),
-    }
-
-
-def endpoint_strings(configuration_endpoint: dict[str, Any] | None, nodes: list[dict[str, Any]]) -> list[str]:
-    """host:port of the configuration endpoint if there is one, else of each node."""
-    endpoints = [configuration_endpoint] if configuration_endpoint else [node["endpoint"] for node in nodes]
-    return [f"{item['address']}:{item['port']}" for item in endpoints if item]
-
-
-def predict(resource: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A returned resource with the changed settings applied, for check mode and diff."""
-    predicted = dict(resource)
-    for option, value in changes.items():
-        predicted[OUTPUT_KEYS.get(option, option)] = _output_value(option, value)
-    return predicted
-
-
-def _output_value(option: str, value: Any) -> Any:
-    if option in ("automatic_failover", "multi_az"):
-        return "enabled" if value else "disabled"
-    if option == "security_group_ids":
-        return sorted(value)
-    return value
-
-
-def predicted_replication_group(
-    replication_group_id: str, wanted: dict[str, Any], auth_token: bool, tags: dict[str, str] | None
-) -> dict[str, Any]:
-    """What CreateReplicationGroup would make, for check mode and diff."""
-    base = normalize_replication_group({"ReplicationGroupId": replication_group_id, "Status": "creating"}, tags=tags)
-    base["auth_token_enabled"] = auth_token
-    return predict(base, {option: value for option, value in wanted.items() if value is not None})
-
-
-def predicted_cache_cluster(cache_cluster_id: str, wanted: dict[str, Any], tags: dict[str, str] | None) -> dict:
-    """What CreateCacheCluster would make, for check mode and diff."""
-    cluster = {"CacheClusterId": cache_cluster_id, "CacheClusterStatus": "creating", "Engine": "memcached"}
-    changes = {option: value for option, value in wanted.items() if value is not None}
-    changes.pop("preferred_availability_zones", None)
-    return predict(normalize_cache_cluster(cluster, tags), changes)
+__all__ = [
+    "AUTH_TOKEN_FORBIDDEN",
+    "AnsibleElastiCacheError",
+    "CACHE_CLUSTER_IMMUTABLE",
+    "CACHE_CLUSTER_MUTABLE",
+    "CACHE_CLUSTER_PARAMS",
+    "CacheClusterErrorHandler",
+    "ElastiCacheErrorHandler",
+    "IDENTIFIER_MAX_LENGTH",
+    "IDENTIFIER_PATTERN",
+    "MAX_CACHE_CLUSTERS",
+    "MAX_SNAPSHOT_RETENTION",
+    "OUTPUT_KEYS",
+    "REPLICATION_GROUP_IMMUTABLE",
+    "REPLICATION_GROUP_MUTABLE",
+    "REPLICATION_GROUP_PARAMS",
+    "ReplicationGroupErrorHandler",
+    "WAITERS",
+    "add_tags",
+    "auth_token_error",
+    "cache_cluster_errors",
+    "cache_cluster_settings",
+    "cache_nodes_to_remove",
+    "changed_settings",
+    "create_cache_cluster",
+    "create_params",
+    "create_replication_group",
+    "delete_cache_cluster",
+    "delete_replication_group",
+    "describe_cache_clusters",
+    "describe_replication_groups",
+    "endpoint",
+    "endpoint_strings",
+    "find_cache_cluster",
+    "find_member_cluster",
+    "find_replication_group",
+    "identifier_error",
+    "immutable_message",
+    "list_tags",
+    "modify_cache_cluster",
+    "modify_cache_cluster_params",
+    "modify_replication_group",
+    "modify_replication_group_params",
+    "node_options",
+    "normalize_cache_cluster",
+    "normalize_replication_group",
+    "predict",
+    "predicted_cache_cluster",
+    "predicted_replication_group",
+    "remove_tags",
+    "replication_group_errors",
+    "replication_group_settings",
+    "same_value",
+    "tags_after",
+    "update_tags",
+    "version_matches",
+    "wait_for",
+    "wanted_cache_cluster",
+    "wanted_replication_group",
+]

@@ -7,7 +7,6 @@ waiting, and the pure functions that validate options and decide what has to cha
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,8 +17,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
 )
+
+from ansible_collections.lms.moodle.plugins.module_utils.waiting import WaitTimeout, poll
 
 # The API wants the engine in lower case; "Redis" is rejected.
 ENGINES = ("valkey", "redis", "memcached")
@@ -119,20 +119,25 @@ def remove_tags(client, arn: str, keys: list[str]) -> None:
 
 
 def _wait(client, name: str, timeout: int, done: Callable[[dict | None], bool], goal: str) -> dict[str, Any] | None:
-    deadline = time.monotonic() + timeout
-    while True:
-        cache = get_serverless_cache(client, name)
+    def reached(cache: dict[str, Any] | None) -> bool:
         if done(cache):
-            return cache
-        status = cache.get("Status") if cache else "gone"
+            return True
+        status = _status(cache)
         if status in FAILED_STATUSES:
             raise AnsibleServerlessCacheError(message=f"Serverless cache {name} is {status}; it will not {goal}")
-        if time.monotonic() >= deadline:
-            raise AnsibleServerlessCacheError(
-                message=f"Timed out after {timeout} seconds waiting for serverless cache {name} to {goal} "
-                f"(last status: {status})"
-            )
-        time.sleep(WAIT_DELAY)
+        return False
+
+    try:
+        return poll(lambda: get_serverless_cache(client, name), reached, timeout, WAIT_DELAY)
+    except WaitTimeout as e:
+        raise AnsibleServerlessCacheError(
+            message=f"Timed out after {timeout} seconds waiting for serverless cache {name} to {goal} "
+            f"(last status: {_status(e.last)})"
+        ) from None
+
+
+def _status(cache: dict[str, Any] | None) -> str | None:
+    return cache.get("Status") if cache else "gone"
 
 
 def wait_until_available(client, name: str, timeout: int) -> dict[str, Any]:
@@ -335,19 +340,6 @@ def modify_params(cache: dict[str, Any], params: dict[str, Any]) -> dict[str, An
         **_user_group_changes(cache, params.get("user_group_id")),
         **_version_changes(cache, params),
     }
-
-
-def tag_changes(current: dict[str, str], tags: dict[str, str] | None, purge: bool) -> tuple[dict[str, str], list[str]]:
-    """Tags to set and tag keys to remove; tags=None leaves the tags alone."""
-    if tags is None:
-        return {}, []
-    return compare_aws_tags(current, tags, purge_tags=purge)
-
-
-def updated_tags(current: dict[str, str], to_set: dict[str, str], to_remove: list[str]) -> dict[str, str]:
-    tags = {key: value for key, value in current.items() if key not in to_remove}
-    tags.update(to_set)
-    return tags
 
 
 def predicted_new_cache(name: str, create_params: dict[str, Any]) -> dict[str, Any]:

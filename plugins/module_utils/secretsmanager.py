@@ -22,7 +22,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
 )
 
 # Character classes of the generated value. Letters and digits are safe in every consumer (HTTP header values,
@@ -142,21 +141,6 @@ def is_scheduled_for_deletion(secret: dict[str, Any] | None) -> bool:
 
 def secret_tags(secret: dict[str, Any] | None) -> dict[str, str]:
     return boto3_tag_list_to_ansible_dict((secret or {}).get("Tags") or [])
-
-
-def tag_changes(
-    current: dict[str, str], wanted: dict[str, str] | None, purge: bool
-) -> tuple[dict[str, str], list[str]]:
-    """Tags to set and tag keys to remove; nothing when wanted is None (tags not managed)."""
-    if wanted is None:
-        return {}, []
-    return compare_aws_tags(current, wanted, purge)
-
-
-def resulting_tags(current: dict[str, str], to_set: dict[str, str], to_unset: list[str]) -> dict[str, str]:
-    result = {key: value for key, value in current.items() if key not in to_unset}
-    result.update(to_set)
-    return result
 
 
 def description_change(secret: dict[str, Any], wanted: str | None) -> str | None:

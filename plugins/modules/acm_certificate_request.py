@@ -262,9 +262,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.acm import (
     records_complete,
     remove_tags,
     request_and_read,
-    resulting_tags,
     settings_differences,
-    tag_changes,
     validate_options,
     wait_for_certificate,
     wait_for_issued,
@@ -272,6 +270,8 @@ from ansible_collections.lms.moodle.plugins.module_utils.acm import (
     with_tags,
 )
 from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.failures import fail_aws
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, tags_after
 
 
 def find(client, params, statuses):
@@ -315,7 +315,7 @@ def update_tags(module, client, current):
     if not (to_set or to_unset):
         return False, current
     if module.check_mode:
-        tags = resulting_tags(current_tags, module.params["tags"], module.params["purge_tags"])
+        tags = tags_after(current_tags, module.params["tags"], module.params["purge_tags"])
         return True, {**current, "Tags": ansible_dict_to_boto3_tag_list(tags)}
     if to_unset:
         remove_tags(client, arn, to_unset)
@@ -328,7 +328,7 @@ def request_new(module, client, replaced):
     """Request the certificate (a replacement carries the tags of the one it replaces)."""
     params = module.params
     old_tags = boto3_tag_list_to_ansible_dict(replaced["Tags"]) if replaced else {}
-    tags = resulting_tags(old_tags, params["tags"], params["purge_tags"])
+    tags = tags_after(old_tags, params["tags"], params["purge_tags"])
     tags = {key: value for key, value in tags.items() if not key.startswith("aws:")}
     if module.check_mode:
         return predicted_certificate(params, tags)
@@ -352,12 +352,6 @@ def wait(module, client, certificate):
     if params["wait_for_issued"] and certificate["Status"] != "ISSUED":
         certificate = wait_for_issued(client, arn, params["wait_timeout"])
     return {**certificate, "Tags": tags}
-
-
-def fail(module, error):
-    if error.exception:
-        module.fail_json_aws_error(error)
-    module.fail_json(msg=error.message, **error.kwargs)
 
 
 def main():
@@ -384,7 +378,7 @@ def main():
         else:
             changed, current, after, extra = ensure_present(module, client)
     except AnsibleACMError as e:
-        fail(module, e)
+        fail_aws(module, e)
     after = normalize_certificate(after)
     module.exit_json(
         changed=changed,

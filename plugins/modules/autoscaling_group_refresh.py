@@ -187,6 +187,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.autoscaling_refresh imp
     wait_for_refresh,
     wanted_template,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.failures import fail_aws
 
 
 def refresh(module, client, outdated):
@@ -241,9 +242,7 @@ def main():
     try:
         result = ensure(module, client, ec2)
     except AnsibleAutoScalingRefreshError as e:
-        if e.exception:
-            module.fail_json_aws_error(e)
-        module.fail_json(msg=e.message, **e.kwargs)
+        fail_aws(module, e)
     module.exit_json(**result)
 
 

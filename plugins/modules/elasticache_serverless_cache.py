@@ -274,12 +274,11 @@ from ansible_collections.lms.moodle.plugins.module_utils.elasticache_serverless 
     predicted_cache,
     predicted_new_cache,
     remove_tags,
-    tag_changes,
-    updated_tags,
     validation_errors,
     wait_until_available,
     wait_until_deleted,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
 
 
 def read(client, name):
@@ -322,7 +321,7 @@ def update(module, client, cache, tags):
     if not (changes or to_set or to_remove):
         return outcome(False, before, before)
     if module.check_mode:
-        after = normalize_serverless_cache(predicted_cache(cache, changes), updated_tags(tags, to_set, to_remove))
+        after = normalize_serverless_cache(predicted_cache(cache, changes), with_tag_changes(tags, to_set, to_remove))
         return outcome(True, before, after)
     name = module.params["name"]
     if changes:

@@ -175,9 +175,13 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     MoodleCLIError,
     check_components,
     cli_from_params,
-    is_core,
-    moodle_cli_argument_spec,
     normalize_value,
+)
+from ansible_collections.lms.moodle.plugins.module_utils.moodle_settings import (
+    entry_component,
+    secret_registrar,
+    setting_entries,
+    settings_argument_spec,
 )
 
 SECRET_CHANGED = REDACTED + " (changed)"
@@ -190,16 +194,9 @@ def item_error(index, message):
 
 def wanted_items(params):
     """The settings to manage as dicts (name, component, value as text, state, secret); raises naming the option."""
-    if params["settings"] is None:
-        raw = [{key: params[key] for key in ("name", "value", "state", "secret")}]
-        raw[0]["component"] = params["component"]
-        indexed = [(None, raw[0])]
-    else:
-        indexed = list(enumerate(params["settings"]))
     items, seen = [], set()
-    for index, entry in indexed:
-        component = entry.get("component") or params["component"]
-        component = "core" if is_core(component) else component
+    for index, entry in setting_entries(params):
+        component = entry_component(entry, params)
         item = {
             "name": entry["name"],
             "component": component,
@@ -282,10 +279,7 @@ def report(items):
 
 
 def register_secrets(module, cli, items):
-    def register(secret):
-        module.no_log_values.add(secret)
-        cli.add_secret(secret)
-
+    register = secret_registrar(module, cli)
     for item in items:
         if item["secret"] and item["value"]:
             register(item["value"])
@@ -293,24 +287,9 @@ def register_secrets(module, cli, items):
 
 
 def main():
-    argument_spec = moodle_cli_argument_spec()
-    argument_spec.update(
-        name=dict(type="str"),
-        component=dict(type="str", default="core"),
+    argument_spec = settings_argument_spec(
         value=dict(type="raw"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        secret=dict(type="bool", default=False),
-        settings=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                component=dict(type="str"),
-                value=dict(type="raw"),
-                state=dict(type="str", choices=["present", "absent"], default="present"),
-                secret=dict(type="bool", default=False),
-            ),
-        ),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

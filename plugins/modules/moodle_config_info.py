@@ -113,24 +113,20 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     MoodleCLIError,
     check_components,
     cli_from_params,
-    is_core,
-    moodle_cli_argument_spec,
+)
+from ansible_collections.lms.moodle.plugins.module_utils.moodle_settings import (
+    entry_component,
+    secret_registrar,
+    setting_entries,
+    settings_argument_spec,
 )
 
 
 def wanted_items(params):
-    entries = params["settings"] if params["settings"] is not None else [params]
-    items = []
-    for entry in entries:
-        component = entry.get("component") or params["component"]
-        items.append(
-            {
-                "name": entry["name"],
-                "component": "core" if is_core(component) else component,
-                "secret": bool(entry.get("secret")),
-            }
-        )
-    return items
+    return [
+        {"name": entry["name"], "component": entry_component(entry, params), "secret": bool(entry.get("secret"))}
+        for _index, entry in setting_entries(params)
+    ]
 
 
 def read(cli, items, register_secret):
@@ -147,21 +143,7 @@ def read(cli, items, register_secret):
 
 
 def main():
-    argument_spec = moodle_cli_argument_spec()
-    argument_spec.update(
-        name=dict(type="str"),
-        component=dict(type="str", default="core"),
-        secret=dict(type="bool", default=False),
-        settings=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                component=dict(type="str"),
-                secret=dict(type="bool", default=False),
-            ),
-        ),
-    )
+    argument_spec = settings_argument_spec()
     module = AnsibleModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
@@ -169,15 +151,10 @@ def main():
         required_one_of=[("name", "settings")],
     )
     cli = cli_from_params(module.params)
-
-    def register_secret(secret):
-        module.no_log_values.add(secret)
-        cli.add_secret(secret)
-
     try:
         items = wanted_items(module.params)
         check_components(cli, [item["component"] for item in items], module.warn)
-        settings = read(cli, items, register_secret)
+        settings = read(cli, items, secret_registrar(module, cli))
     except MoodleCLIError as e:
         module.fail_json(commands=cli.commands, **e.to_fail_kwargs())
     result = {"changed": False, "settings": settings, "commands": cli.commands}

@@ -129,6 +129,7 @@ value:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.failures import fail_aws
 from ansible_collections.lms.moodle.plugins.module_utils.secretsmanager import (
     CHARACTER_CLASSES,
     AnsibleSecretsManagerError,
@@ -141,15 +142,14 @@ from ansible_collections.lms.moodle.plugins.module_utils.secretsmanager import (
     predicted,
     read_value,
     restore_secret,
-    resulting_tags,
     secret_tags,
     summary,
-    tag_changes,
     tag_secret,
     untag_secret,
     update_description,
     validate_options,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
 
 
 def ensure_absent(module, client):
@@ -211,7 +211,7 @@ def update_metadata(module, client, current):
 def predicted_update(module, current):
     params = module.params
     to_set, to_unset = tag_changes(secret_tags(current), params["tags"], params["purge_tags"])
-    tags = resulting_tags(secret_tags(current), to_set, to_unset)
+    tags = with_tag_changes(secret_tags(current), to_set, to_unset)
     description = current.get("Description") if params["description"] is None else params["description"]
     return {**predicted(current["Name"], description, tags), "ARN": current["ARN"]}
 
@@ -221,12 +221,6 @@ def current_value(module, client, arn):
     if value is None:
         module.fail_json(msg=f"Secret {module.params['name']} holds binary data, not a string; nothing was changed")
     return value
-
-
-def fail(module, error):
-    if error.exception:
-        module.fail_json_aws_error(error)
-    module.fail_json(msg=error.message, **error.kwargs)
 
 
 def main():
@@ -250,7 +244,7 @@ def main():
         else:
             changed, current, after, value = ensure_present(module, client)
     except AnsibleSecretsManagerError as e:
-        fail(module, e)
+        fail_aws(module, e)
     created = current is None and after is not None
     secret = summary(after or (current if module.params["state"] == "absent" else None), created)
     module.exit_json(

@@ -5,7 +5,7 @@
 Moodle 4.4 scripts (admin/cli/cfg.php, upgrade.php, maintenance.php, install_database.php, purge_caches.php;
 lib/clilib.php cli_error() writes to STDERR,
 the default exception handler prints "!!! message !!!" to STDOUT and exits 1). Install it with `fake.install()`
-(it replaces moodle_cli.run_process).
+(it replaces the run_process of the runner).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import subprocess
 from pathlib import Path
 
-import pytest
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.lms.moodle.plugins.module_utils._moodle_cli import runner
 
-from ansible_collections.lms.moodle.plugins.module_utils import moodle_cli
+from .modules.helpers import main_output
 
 VERSION_PHP = """<?php
 defined('MOODLE_INTERNAL') || die();
@@ -113,7 +113,7 @@ class FakeMoodle:
         return self.dataroot / "climaintenance.html"
 
     def install(self, monkeypatch) -> FakeMoodle:
-        monkeypatch.setattr(moodle_cli, "run_process", self)
+        monkeypatch.setattr(runner, "run_process", self)
         return self
 
     def scripts(self) -> list[str]:
@@ -129,7 +129,7 @@ class FakeMoodle:
         self.inputs.append(input_text)
         script = "php -r" if argv[1] == "-r" else os.path.basename(argv[1])
         if self.timeout_on == script:
-            raise moodle_cli.subprocess.TimeoutExpired(argv, timeout)
+            raise subprocess.TimeoutExpired(argv, timeout)
         if self.fail_with is not None:
             return self.fail_with
         if self.state == "unreachable":
@@ -415,10 +415,8 @@ def run_module(module, capsys, check_mode=False, diff=False, **args):
         args["_ansible_check_mode"] = True
     if diff:
         args["_ansible_diff"] = True
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        module.main()
-    out = capsys.readouterr().out
+    out, exit_code = main_output(module, capsys, **args)
     result = json.loads(out)
-    result["exit_code"] = exit_info.value.code
+    result["exit_code"] = exit_code
     result["raw_output"] = out
     return result

@@ -163,24 +163,6 @@ def test_request_params_without_alternative_names_or_tags():
     }
 
 
-@pytest.mark.parametrize(
-    ("wanted", "purge", "expected"),
-    [
-        (None, True, {"a": "1", "aws:cloudformation:stack-name": "x"}),
-        ({"b": "2"}, True, {"b": "2", "aws:cloudformation:stack-name": "x"}),
-        ({"b": "2"}, False, {"a": "1", "b": "2", "aws:cloudformation:stack-name": "x"}),
-        ({"a": "3"}, True, {"a": "3", "aws:cloudformation:stack-name": "x"}),
-    ],
-)
-def test_resulting_tags(wanted, purge, expected):
-    assert acm.resulting_tags({"a": "1", "aws:cloudformation:stack-name": "x"}, wanted, purge) == expected
-
-
-def test_tag_changes_leave_tags_alone_when_not_given():
-    assert acm.tag_changes({"a": "1"}, None, True) == ({}, [])
-    assert acm.tag_changes({"a": "1"}, {"b": "2"}, True) == ({"b": "2"}, ["a"])
-
-
 def test_records_complete_needs_a_record_for_every_name():
     record = {"Name": "_x.moodle.example.com.", "Type": "CNAME", "Value": "_y.acm-validations.aws."}
 

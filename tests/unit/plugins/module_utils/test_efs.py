@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.lms.moodle.plugins.module_utils import efs
+from ansible_collections.lms.moodle.plugins.module_utils._efs import api as efs_api
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d"
 
@@ -219,7 +220,7 @@ def test_validate_options_accepts_a_complete_configuration():
 
 
 def test_wait_for_polls_until_true_and_times_out(monkeypatch):
-    monkeypatch.setattr(efs, "POLL_INTERVAL", 0)
+    monkeypatch.setattr(efs_api, "POLL_INTERVAL", 0)
     answers = iter([False, False, True])
 
     efs.wait_for(lambda: next(answers), 60, "something")

@@ -358,7 +358,6 @@ def test_tags_after():
     assert ec.tags_after(current, {"A": "9"}, True) == {"A": "9", "aws:cloudformation:stack": "s"}
     assert ec.tags_after(current, {"C": 3}, False) == {**current, "C": "3"}
     assert ec.tags_after(current, None, True) == current
-    assert ec.tag_changes(current, None, True) == ({}, [])
 
 
 def test_predicted_cache_cluster():

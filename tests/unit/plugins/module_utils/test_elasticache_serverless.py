@@ -230,13 +230,6 @@ def test_user_group_changes(current, wanted, changes):
     assert es.modify_params(cache(UserGroupId=current), options(user_group_id=wanted)) == changes
 
 
-def test_tag_changes():
-    assert es.tag_changes({"a": "1"}, None, True) == ({}, [])
-    assert es.tag_changes({"a": "1", "b": "2"}, {"a": "2"}, True) == ({"a": "2"}, ["b"])
-    assert es.tag_changes({"a": "1", "b": "2"}, {"a": "2"}, False) == ({"a": "2"}, [])
-    assert es.updated_tags({"a": "1", "b": "2"}, {"a": "2", "c": "3"}, ["b"]) == {"a": "2", "c": "3"}
-
-
 # --- predict and normalize -------------------------------------------------------------------------------
 
 
@@ -277,27 +270,6 @@ def test_normalize_a_cache_that_is_still_creating():
 
 
 # --- waiting ---------------------------------------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr(es.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(es.time, "sleep", fake.sleep)
-    return fake
 
 
 def describe_sequence(monkeypatch, *states):

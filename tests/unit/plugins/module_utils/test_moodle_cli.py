@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import grp
+import json
 import os
 import subprocess
 import time
@@ -11,6 +12,7 @@ import time
 import pytest
 
 from ansible_collections.lms.moodle.plugins.module_utils import moodle_cli
+from ansible_collections.lms.moodle.plugins.module_utils._moodle_cli import runner
 from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
     REDACTED,
     CLIResult,
@@ -170,7 +172,7 @@ def test_another_unprivileged_user_fails_naming_both_users():
 def test_redact_every_form_of_a_secret():
     secret = 'p/a"ss\\wörd'
     php_json = '"p\\/a\\"ss\\\\w\\u00f6rd"'
-    text = f"raw {secret} php {php_json} json {moodle_cli.json.dumps(secret)}"
+    text = f"raw {secret} php {php_json} json {json.dumps(secret)}"
     redacted = redact(text, [secret])
     assert "p/a" not in redacted and "p\\/a" not in redacted
     assert redacted.count(REDACTED) == 3
@@ -335,11 +337,11 @@ def test_runner_runs_php_on_the_script_path_in_the_root(site, monkeypatch):
     fake, cli = site
     seen = {}
 
-    def record(argv, timeout, cwd=None):
+    def record(argv, timeout, cwd=None, input_text=None):
         seen.update(argv=argv, timeout=timeout, cwd=cwd)
         return 0, '"x"\n', ""
 
-    monkeypatch.setattr(moodle_cli, "run_process", record)
+    monkeypatch.setattr(runner, "run_process", record)
     cli.get_config("theme")
     assert seen["argv"][0] == cli.php and seen["argv"][1] == os.path.join(cli.layout.dirroot, "admin/cli/cfg.php")
     assert (seen["timeout"], seen["cwd"]) == (7, cli.layout.root)
@@ -448,10 +450,10 @@ def test_os_error_is_reported_redacted(site, monkeypatch):
     fake, cli = site
     cli.add_secret("s3cret")
 
-    def broken(argv, timeout, cwd=None):
+    def broken(argv, timeout, cwd=None, input_text=None):
         raise PermissionError(13, "Permission denied: s3cret")
 
-    monkeypatch.setattr(moodle_cli, "run_process", broken)
+    monkeypatch.setattr(runner, "run_process", broken)
     with pytest.raises(MoodleCLIError) as info:
         cli.get_config("theme")
     assert "s3cret" not in info.value.message and REDACTED in info.value.message

@@ -9,8 +9,11 @@ from ansible.module_utils import _internal
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import efs, elasticache, elasticache_serverless
+from ansible_collections.lms.moodle.plugins.module_utils import elasticache_serverless
+from ansible_collections.lms.moodle.plugins.module_utils._efs import api as efs_api
+from ansible_collections.lms.moodle.plugins.module_utils._elasticache import api as elasticache_api
 
+from ..moodle_fake import installed_site
 from .helpers import REGION
 
 
@@ -24,8 +27,8 @@ def module_side_warnings(monkeypatch):
 @pytest.fixture(autouse=True)
 def no_poll_delay(monkeypatch):
     """The modules poll AWS (EFS loops, ElastiCache waiters) without waiting between two calls."""
-    monkeypatch.setattr(efs, "POLL_INTERVAL", 0)
-    monkeypatch.setattr(elasticache, "WAITER_DELAY", 0)
+    monkeypatch.setattr(efs_api, "POLL_INTERVAL", 0)
+    monkeypatch.setattr(elasticache_api, "WAITER_DELAY", 0)
     monkeypatch.setattr(elasticache_serverless, "WAIT_DELAY", 0)
 
 
@@ -49,3 +52,9 @@ def stub_aws(monkeypatch):
     for stubber in stubbers:
         stubber.deactivate()
         stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def moodle(tmp_path, monkeypatch):
+    """(fake, args): an installed Moodle site of the fake runner, and the module arguments that point at it."""
+    return installed_site(tmp_path, monkeypatch)

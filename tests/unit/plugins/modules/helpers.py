@@ -13,12 +13,17 @@ from ansible.module_utils.testing import patch_module_args
 REGION = "us-east-1"
 
 
-def module_output(module, capsys, **args):
-    """Run module.main() with these arguments (in REGION unless one is given): its stdout and its exit code."""
-    args.setdefault("region", REGION)
+def main_output(module, capsys, **args):
+    """Run module.main() with exactly these arguments: its stdout and its exit code."""
     with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
         module.main()
     return capsys.readouterr().out, exit_info.value.code
+
+
+def module_output(module, capsys, **args):
+    """Run an AWS module's main() with these arguments (in REGION unless one is given): its stdout and exit code."""
+    args.setdefault("region", REGION)
+    return main_output(module, capsys, **args)
 
 
 def module_result(out, rc):

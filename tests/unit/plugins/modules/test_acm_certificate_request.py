@@ -13,6 +13,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.lms.moodle.plugins.module_utils import acm
+from ansible_collections.lms.moodle.plugins.module_utils._acm import api as acm_api
 from ansible_collections.lms.moodle.plugins.modules import acm_certificate_request
 
 from .helpers import module_args, run_module, tag_list
@@ -83,9 +84,9 @@ def request_args(key_algorithm="RSA_2048", logging=True, tags=None):
 
 @pytest.fixture
 def stub_acm(stub_aws, monkeypatch):
-    monkeypatch.setattr(acm, "POLL_INTERVAL", 0)
-    monkeypatch.setattr(acm, "RECORDS_POLL_INTERVAL", 0)
-    monkeypatch.setattr(acm, "RECORDS_TIMEOUT", 5)
+    monkeypatch.setattr(acm_api, "POLL_INTERVAL", 0)
+    monkeypatch.setattr(acm_api, "RECORDS_POLL_INTERVAL", 0)
+    monkeypatch.setattr(acm_api, "RECORDS_TIMEOUT", 5)
     return stub_aws("acm")
 
 
@@ -181,7 +182,7 @@ def test_does_not_wait_for_records_when_told_not_to(stub_acm, capsys):
 
 
 def test_records_that_never_come_fail_naming_the_certificate(stub_acm, capsys, monkeypatch):
-    monkeypatch.setattr(acm, "RECORDS_TIMEOUT", 0)
+    monkeypatch.setattr(acm_api, "RECORDS_TIMEOUT", 0)
     expect_list(stub_acm, [])
     stub_acm.add_response("request_certificate", {"CertificateArn": ARN}, request_args(tags=TAGS))
     expect_describe(stub_acm, detail(records=False))
@@ -196,7 +197,7 @@ def test_records_that_never_come_fail_naming_the_certificate(stub_acm, capsys, m
 
 def test_token_of_a_deleted_certificate_is_not_reused(stub_acm, capsys, monkeypatch):
     """ACM answers a token with its certificate for an hour, even a deleted one: ask again with a fresh token."""
-    monkeypatch.setattr(acm, "RECORDS_TIMEOUT", 0)
+    monkeypatch.setattr(acm_api, "RECORDS_TIMEOUT", 0)
     expect_list(stub_acm, [])
     stub_acm.add_response("request_certificate", {"CertificateArn": OTHER_ARN}, request_args(tags=TAGS))
     stub_acm.add_client_error(

@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.stub import Stubber
 
-from ansible_collections.lms.moodle.plugins.module_utils import autoscaling_refresh
+from ansible_collections.lms.moodle.plugins.module_utils import autoscaling_refresh, waiting
 from ansible_collections.lms.moodle.plugins.modules import autoscaling_group_refresh
 
 from .helpers import REGION, run_module
@@ -281,7 +281,7 @@ def test_wait_fails_when_the_refresh_does_not_succeed(aws, capsys, status):
 
 def test_wait_times_out(aws, capsys, monkeypatch):
     clock = iter(range(0, 10000, 100))
-    monkeypatch.setattr(autoscaling_refresh.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(waiting.time, "monotonic", lambda: next(clock))
     expect_group(aws, instance("i-1", "1"))
     expect_refreshes(aws, [])
     expect_start(aws)

@@ -27,11 +27,6 @@ MAPPINGS = {"application": ["redis"], "session": ["redis"]}
 
 
 @pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
-
-
-@pytest.fixture
 def configured(moodle):
     """A site whose MUC already has the redis store of REDIS mapped to application and session."""
     fake, args = moodle

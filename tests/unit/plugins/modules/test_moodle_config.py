@@ -9,15 +9,10 @@ import pytest
 from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import REDACTED
 from ansible_collections.lms.moodle.plugins.modules import moodle_config
 
-from ..moodle_fake import installed_site, run_module
+from ..moodle_fake import run_module
 
 SECRET = "Sm7p/P4ss-w0rd"
 OLD_SECRET = "old-Sm7p-secret"
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 def cfg_writes(fake):

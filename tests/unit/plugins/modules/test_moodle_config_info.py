@@ -9,14 +9,9 @@ import pytest
 from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import REDACTED
 from ansible_collections.lms.moodle.plugins.modules import moodle_config_info
 
-from ..moodle_fake import installed_site, run_module
+from ..moodle_fake import run_module
 
 SECRET = "Sm7p/P4ss-w0rd"
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("check_mode", [False, True])

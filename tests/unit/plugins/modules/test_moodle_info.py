@@ -6,14 +6,9 @@ import pytest
 
 from ansible_collections.lms.moodle.plugins.modules import moodle_info
 
-from ..moodle_fake import CURRENT_USER, FakeMoodle, fake_php, installed_site, moodle_tree, run_module
+from ..moodle_fake import CURRENT_USER, FakeMoodle, fake_php, moodle_tree, run_module
 
 MUTATING = ("--set", "--unset", "--enable", "--disable", "--non-interactive")
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 def mutating_calls(fake):
@@ -110,29 +105,6 @@ def test_public_layout(tmp_path, monkeypatch, capsys):
         "config_php": str(root / "config.php"),
     }
     assert fake.calls[0][1] == str(root / "public" / "admin" / "cli" / "cfg.php")
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"dirroot": "/nonexistent/moodle"}, "dirroot /nonexistent/moodle does not exist"),
-        ({"web_user": "no-such-user-x"}, "web user no-such-user-x does not exist"),
-        ({"php_path": "/nonexistent/php"}, "php_path /nonexistent/php is not an executable file"),
-    ],
-)
-def test_bad_input_is_named(moodle, capsys, change, message):
-    fake, args = moodle
-    result = run_module(moodle_info, capsys, **{**args, **change})
-    assert result["failed"] is True and message in result["msg"]
-    assert fake.calls == []
-
-
-def test_missing_config_php(tmp_path, monkeypatch, capsys):
-    fake = FakeMoodle(tmp_path / "data").install(monkeypatch)
-    root = moodle_tree(tmp_path, config=False)
-    result = run_module(moodle_info, capsys, dirroot=str(root), php_path=fake_php(tmp_path), web_user=CURRENT_USER)
-    assert result["failed"] is True and f"config.php not found: {root}/config.php does not exist" in result["msg"]
-    assert fake.calls == []
 
 
 def test_timeout(moodle, capsys):

@@ -14,7 +14,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_cli import (
 )
 from ansible_collections.lms.moodle.plugins.modules import moodle_install
 
-from ..moodle_fake import CURRENT_USER, FakeMoodle, fake_php, installed_site, moodle_tree, run_module
+from ..moodle_fake import installed_site, run_module
 
 PASSWORD = "Adm1n/P@ss w0rd"
 # The forms the password takes in Moodle output: raw and PHP json_encode (escapes the slash).
@@ -257,37 +257,6 @@ def test_admin_password_is_required(moodle, capsys):
     del args["admin_password"]
     result = run_module(moodle_install, capsys, **args)
     assert result["failed"] is True and "admin_password" in result["msg"]
-
-
-def test_missing_config_php(tmp_path, monkeypatch, capsys):
-    fake = FakeMoodle(tmp_path / "data", state="empty").install(monkeypatch)
-    root = moodle_tree(tmp_path, config=False, extra_scripts=("install_database.php",))
-    result = run_module(
-        moodle_install,
-        capsys,
-        dirroot=str(root),
-        php_path=fake_php(tmp_path),
-        web_user=CURRENT_USER,
-        admin_password=PASSWORD,
-        agree_license=True,
-    )
-    assert result["failed"] is True and f"config.php not found: {root}/config.php does not exist" in result["msg"]
-    assert fake.calls == []
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"dirroot": "/nonexistent/moodle"}, "dirroot /nonexistent/moodle does not exist"),
-        ({"dirroot": "/tmp"}, "dirroot /tmp is not a Moodle tree"),
-        ({"web_user": "no-such-user-x"}, "web user no-such-user-x does not exist"),
-    ],
-)
-def test_wrong_dirroot_or_web_user(moodle, capsys, change, message):
-    fake, args = moodle
-    result = run_module(moodle_install, capsys, **{**args, **change})
-    assert result["failed"] is True and message in result["msg"]
-    assert fake.calls == []
 
 
 def test_tree_without_install_database_php(tmp_path, monkeypatch, capsys):

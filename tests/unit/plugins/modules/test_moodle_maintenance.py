@@ -6,15 +6,10 @@ import pytest
 
 from ansible_collections.lms.moodle.plugins.modules import moodle_maintenance
 
-from ..moodle_fake import installed_site, run_module
+from ..moodle_fake import run_module
 
 OFF = {"enabled": False, "legacy": False, "scheduled": None}
 ON = {"enabled": True, "legacy": False, "scheduled": None}
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 def maintenance_calls(fake):

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.lms.moodle.plugins.modules import moodle_upgrade
 
-from ..moodle_fake import CURRENT_USER, VERSION_PHP, FakeMoodle, fake_php, installed_site, moodle_tree, run_module
+from ..moodle_fake import CURRENT_USER, VERSION_PHP, FakeMoodle, fake_php, moodle_tree, run_module
 
 OLD = "2024042200.00"
 NEW = "2024042203.01"
@@ -24,11 +24,6 @@ MAINTENANCE_STATE = [
 ]
 READ_AFTER = [["upgrade.php", "--is-pending"], ["cfg.php", "--name=version", "--json"]]
 UPGRADE = [["upgrade.php", "--non-interactive"], ["purge_caches.php"]]
-
-
-@pytest.fixture
-def moodle(tmp_path, monkeypatch):
-    return installed_site(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -273,28 +268,6 @@ def test_unfinished_install_is_refused(moodle, capsys):
     result = run_module(moodle_upgrade, capsys, **args)
     assert result["failed"] is True and "the install never finished (rolesactive is not set" in result["msg"]
     assert changing_calls(fake) == []
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"dirroot": "/nonexistent/moodle"}, "dirroot /nonexistent/moodle does not exist"),
-        ({"web_user": "no-such-user-x"}, "web user no-such-user-x does not exist"),
-    ],
-)
-def test_bad_input_is_named(moodle, capsys, change, message):
-    fake, args = moodle
-    result = run_module(moodle_upgrade, capsys, **{**args, **change})
-    assert result["failed"] is True and message in result["msg"]
-    assert fake.calls == []
-
-
-def test_missing_config_php(tmp_path, monkeypatch, capsys):
-    fake = FakeMoodle(tmp_path / "data", pending=True).install(monkeypatch)
-    root = moodle_tree(tmp_path, config=False)
-    result = run_module(moodle_upgrade, capsys, dirroot=str(root), php_path=fake_php(tmp_path), web_user=CURRENT_USER)
-    assert result["failed"] is True and "config.php not found" in result["msg"]
-    assert fake.calls == []
 
 
 def test_timeout_of_the_upgrade(pending, capsys):

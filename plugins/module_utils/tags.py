@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright: lms.moodle contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The tags and purge_tags options (lms.moodle.arguments.tags_options) turned into changes and predictions, the
+same for every AWS module of the collection."""
+
+from __future__ import annotations
+
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+
+def tag_changes(
+    current: dict[str, str], wanted: dict[str, str] | None, purge: bool
+) -> tuple[dict[str, str], list[str]]:
+    """Tags to set and tag keys to remove; nothing when tags are not managed (wanted is None). compare_aws_tags
+    never removes the reserved aws: tags."""
+    if wanted is None:
+        return {}, []
+    return compare_aws_tags(current, wanted, purge)
+
+
+def with_tag_changes(current: dict[str, str], to_set: dict[str, str], to_remove: list[str]) -> dict[str, str]:
+    """The tags once the keys to_remove are removed and to_set are set."""
+    result = {key: value for key, value in current.items() if key not in to_remove}
+    result.update(to_set)
+    return result
+
+
+def tags_after(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> dict[str, str]:
+    """The tags a resource ends up with under the tags and purge_tags options."""
+    return with_tag_changes(current, *tag_changes(current, wanted, purge))
