@@ -49,10 +49,15 @@ def tables(entry_points: dict) -> str:
     if len(entry_points) == 1:
         return table(next(iter(entry_points.values())).get("options", {}))
     sections = []
+    main_options = entry_points.get("main", {}).get("options")
     for name in sorted(entry_points, key=lambda name: name != "main"):
         spec = entry_points[name]
-        title = "`main`" if name == "main" else f"`tasks_from: {name}.yml`"
-        sections.append(f"#### {title}: {cell(spec.get('short_description', ''))}\n\n{table(spec.get('options', {}))}")
+        # Ansible checks an entry point's options only when tasks_from names it exactly (no .yml).
+        title = "`main`" if name == "main" else f"`tasks_from: {name}`"
+        options = spec.get("options", {})
+        # An entry point that shares main's options (a YAML alias) is not listed twice.
+        body = "The options of `main`." if name != "main" and options is main_options else table(options)
+        sections.append(f"#### {title}: {cell(spec.get('short_description', ''))}\n\n{body}")
     return "\n\n".join(sections)
 
 

@@ -3,11 +3,15 @@ server. Check mode and teardown's guards on a provisioned account are in molecul
 
 from __future__ import annotations
 
+import re
+
 from .conftest import role_playbook
 
 ENV = {"moodle_environment": "checkmode"}
 # The tiers an adopted VPC holds directly: its subnets, routes and NAT gateways, and the security groups.
 TIERS = ["network", "security_groups"]
+PROVISION_ROLES = ["network", "security_groups", "file_system", "database", "cache", "certificate", "load_balancer",
+                   "cdn", "dns", "parameters", "web_fleet"]  # fmt: skip
 
 
 def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto, run_playbook):
@@ -22,6 +26,12 @@ def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto
     assert result.recap()["changed"] > 0
     assert "would be created" in result.output
     assert moto.left_behind() == {}
+    # Each role's input is checked once in the play: its spec as its preflight is entered, its own checks there.
+    for role in PROVISION_ROLES:
+        implicit = rf"TASK \[lms\.moodle\.{role} : Validating arguments against arg spec '?(\w+)"
+        specs = re.findall(implicit, result.output)
+        assert specs == ["preflight"], (role, specs)
+    assert result.output.count("TASK [lms.moodle.validation : Check the environment name]") == len(PROVISION_ROLES)
 
 
 def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook, tmp_path):

@@ -57,6 +57,9 @@ TEMPLATE_ROW = re.compile(
 )
 REFERENCE = re.compile(r"lms\.moodle\.([a-z_]+)\b")
 IMPORTED = re.compile(r"import_playbook:\s*['\"]?([^\s'\"]+)")
+# Task files a playbook imports (playbooks/tasks/), and roles included in a loop over their names.
+TASK_FILES = re.compile(r"import_tasks:\s*['\"]?([^\s'\"]+)")
+LOOPED = re.compile(r'name: "lms\.moodle\.\{\{ *\w+ *\}\}"[^\n]*\n(?:[^\n]*\n){0,3}? *loop: \[([^\]]*)\]')
 
 
 def survey_files() -> list[Path]:
@@ -224,8 +227,14 @@ def playbook_tree(playbook: Path, seen: set[Path] | None = None) -> tuple[str, s
         sub_text, sub_roles = playbook_tree(path.resolve(), seen)
         texts.append(sub_text)
         roles |= sub_roles
-    roles |= {name for name in REFERENCE.findall(text) if (ROLES / name).is_dir()}
-    return "\n".join(texts), roles
+    for target in TASK_FILES.findall(text):
+        if (playbook.parent / target).is_file():
+            texts.append((playbook.parent / target).read_text())
+    whole = "\n".join(texts)
+    roles |= {name for name in REFERENCE.findall(whole) if (ROLES / name).is_dir()}
+    looped = {name.strip() for names in LOOPED.findall(whole) for name in names.split(",")}
+    roles |= {name for name in looped if (ROLES / name).is_dir()}
+    return whole, roles
 
 
 @cache

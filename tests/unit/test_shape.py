@@ -149,7 +149,7 @@ def test_every_place_the_platform_switch_reaches_is_listed():
             if path.parent.name == "defaults":
                 reached.add(line.split(":", 1)[0].strip())
             elif relative(path) not in {"roles/load_balancer/tasks/target.yml",
-                                        "roles/validation/tasks/validate_spec.yml"}:  # fmt: skip
+                                        "roles/validation/tasks/platform.yml"}:  # fmt: skip
                 reached.add(relative(path))
     assert reached, "the switch reaches nothing: this check reads the wrong files"
     unlisted = sorted(name for name in reached if f"`{name}`" not in page)
@@ -161,3 +161,32 @@ def test_only_the_local_inventory_switches_to_the_local_platform():
     for inventory in sorted((ROOT / "inventories").iterdir()):
         sets = any("lms_moodle_platform" in path.read_text() for path in inventory.rglob("*.yml"))
         assert sets == (inventory.name == "local"), inventory.name
+
+
+APPLIED = sorted(path.parents[1].name for path in ROOT.glob("roles/*/tasks/apply.yml"))
+
+
+@pytest.mark.parametrize("role", APPLIED)
+def test_a_role_checks_its_input_once_whichever_way_it_is_entered(role):
+    """main is preflight then apply; preflight shares main's options, so Ansible checks the spec on either entry and
+    the role's own tasks never check it again (lms.moodle.validation has no spec-checking task)."""
+    main = yaml.safe_load((ROOT / "roles" / role / "tasks" / "main.yml").read_text())
+    assert [task.get("ansible.builtin.include_tasks") for task in main] == ["preflight.yml", "apply.yml"], main
+    specs = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
+    assert specs["preflight"]["options"] is specs["main"]["options"], "preflight must alias main's options"
+    assert "validate_argument_spec" not in (ROOT / "roles" / role / "tasks" / "preflight.yml").read_text()
+
+
+@pytest.mark.parametrize("playbook", PLAYBOOKS, ids=relative)
+def test_a_playbook_that_checked_every_role_first_enters_them_through_apply(playbook):
+    text = playbook.read_text()
+    if "tasks_from: preflight" in text or "tasks_from: hosts.yml" in text:
+        assert not re.search(r"^  roles:", text, re.M), f"{relative(playbook)}: roles: would check every input again"
+
+
+def test_the_preflights_are_entered_under_their_entry_point_name():
+    """Ansible checks an entry point's spec only when tasks_from names it exactly: `preflight`, not `preflight.yml`."""
+    callers = [*PLAYBOOKS, ROOT / "roles" / "validation" / "tasks" / "hosts.yml"]
+    named = [relative(path) for path in callers if "tasks_from: preflight.yml" in path.read_text()]
+    assert not named, f"these skip the spec check of every preflight: {named}"
+    assert any("tasks_from: preflight\n" in path.read_text() for path in callers)
