@@ -156,15 +156,21 @@ def role_playbook(directory: Path, roles: list[str], state: str) -> str:
 def run_playbook(moto: Moto, tmp_path: Path):
     """Run one of the collection's playbooks as a user would, with the given extra vars."""
 
-    def run(playbook: str, extra_vars: dict, *args: str) -> PlaybookRun:
+    def run(playbook: str, extra_vars: dict, *args: str, groups: dict[str, list[str]] | None = None) -> PlaybookRun:
+        """groups: more inventory groups and their hosts (never reached unless the playbook gets that far)."""
         vars_file = tmp_path / "extra_vars.json"
         vars_file.write_text(json.dumps({**MOTO_SETTINGS, **extra_vars}))
         inventory = tmp_path / "inventory.yml"
+        children = "".join(
+            f"    {group}:\n      hosts:\n" + "".join(f"        {host}: {{}}\n" for host in hosts)
+            for group, hosts in (groups or {}).items()
+        )
         inventory.write_text(
             "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
             "      ansible_python_interpreter: '{{ ansible_playbook_python }}'\n"
             f"  vars:\n    aws_region: {REGION}\n    aws_endpoint_url: {moto.url}\n"
             "    aws_access_key: testing\n    aws_secret_key: testing\n"
+            + (f"  children:\n{children}" if children else "")
         )
         env = ansible_env()
         command = [

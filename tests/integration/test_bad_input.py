@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ansible_env import ROOT
+
 VALID = {"moodle_environment": "validation"}
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 EU_CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -159,6 +161,11 @@ BAD_INPUTS = [
     pytest.param({"web_fleet_scale_in_cpu": 80}, "web_fleet_scale_in_cpu", id="scale-in-above-scale-out"),
     pytest.param({"web_fleet_ami_id": "debian-12"}, "web_fleet_ami_id", id="ami-id-malformed"),
     pytest.param({"web_fleet_metadata_hop_limit": 3}, "web_fleet_metadata_hop_limit", id="imds-hop-limit-3"),
+    # Left to boto3, an empty region is AWS_DEFAULT_REGION's or ~/.aws/config's: the account could be built elsewhere.
+    pytest.param({"aws_region": ""}, "aws_region", id="region-empty"),
+    pytest.param({"aws_region": "eu-wset1"}, "aws_region", id="region-malformed"),
+    # An ALB and an Aurora subnet group need two zones: one would fail after network, EFS and caches existed.
+    pytest.param({"network_az_count": 1}, "network_az_count", id="one-zone-for-alb-and-aurora"),
 ]
 
 
@@ -177,3 +184,45 @@ def test_bad_input_fails_before_any_aws_call(moto, run_playbook, overrides, vari
     # No request at all, on an account reset before the run: nothing can have been created (listing every kind of
     # resource again would cost more than the run itself).
     assert requests == [], f"AWS was called before the input was rejected: {[r.get('url') for r in requests]}"
+
+
+# Every one of these would drain every web node at once (two nodes here), or crash Ansible (abc).
+DEPLOY_SERIALS = [0, "0", "0%", "150%", "100%", 2, "abc", "-1"]
+
+
+@pytest.mark.parametrize("serial", DEPLOY_SERIALS, ids=str)
+def test_a_deploy_that_would_drain_every_node_at_once_is_refused_before_any_call(moto, run_playbook, tmp_path, serial):
+    archive = tmp_path / "release.tgz"
+    archive.write_bytes(b"not reached")
+    moto.start_recording()
+
+    result = run_playbook(
+        "deploy.yml",
+        {**VALID, "deploy_serial": serial, "release_source": str(archive)},
+        groups={"moodle_web": ["web-1", "web-2"]},
+    )
+
+    assert result.returncode != 0, result.output
+    assert "deploy_serial" in result.failure(), result.failure()
+    assert moto.recorded_requests() == []
+
+
+@pytest.mark.parametrize(
+    ("source", "checksum"),
+    [
+        pytest.param("archive", "sha256:" + "0" * 64, id="archive-other-checksum"),
+        pytest.param("archive", "sha256:https://example.org/moodle.tgz.sha256", id="archive-checksum-url"),
+        pytest.param("directory", "sha256:" + "0" * 64, id="directory-with-checksum"),
+    ],
+)
+def test_a_release_checksum_the_local_source_cannot_match_is_refused(moto, run_playbook, tmp_path, source, checksum):
+    archive = tmp_path / "release.tgz"
+    archive.write_bytes(b"an archive whose checksum is not the one given")
+    path = archive if source == "archive" else ROOT / "tests" / "moodle" / "standin"
+    moto.start_recording()
+
+    result = run_playbook("release.yml", {**VALID, "release_source": str(path), "release_checksum": checksum})
+
+    assert result.returncode != 0, result.output
+    assert "release_checksum" in result.failure(), result.failure()
+    assert moto.recorded_requests() == []

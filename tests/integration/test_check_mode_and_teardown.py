@@ -78,19 +78,24 @@ def test_existing_vpc_with_foreign_subnet_is_rejected(moto, run_playbook):
     ec2 = moto.client("ec2")
     vpc_id = ec2.create_vpc(CidrBlock="172.20.0.0/16")["Vpc"]["VpcId"]
     other = ec2.create_vpc(CidrBlock="172.21.0.0/16")["Vpc"]["VpcId"]
-    own = ec2.create_subnet(VpcId=vpc_id, CidrBlock="172.20.0.0/24")["Subnet"]["SubnetId"]
-    foreign = ec2.create_subnet(VpcId=other, CidrBlock="172.21.0.0/24")["Subnet"]["SubnetId"]
-    own2 = ec2.create_subnet(VpcId=vpc_id, CidrBlock="172.20.1.0/24")["Subnet"]["SubnetId"]
+
+    def subnet(vpc: str, cidr: str, zone: str) -> str:
+        return ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+
+    # Two zones, as the load balancer and the database need; one app subnet belongs to another VPC.
+    public = [subnet(vpc_id, "172.20.0.0/24", "us-east-1a"), subnet(vpc_id, "172.20.1.0/24", "us-east-1b")]
+    foreign = subnet(other, "172.21.0.0/24", "us-east-1a")
+    app = [foreign, subnet(vpc_id, "172.20.11.0/24", "us-east-1b")]
+    data = [subnet(vpc_id, "172.20.20.0/24", "us-east-1a"), subnet(vpc_id, "172.20.21.0/24", "us-east-1b")]
 
     result = run_playbook(
         "provision.yml",
         {
             **ENV,
-            "network_az_count": 1,
             "network_existing_vpc_id": vpc_id,
-            "network_existing_public_subnet_ids": [own],
-            "network_existing_app_subnet_ids": [foreign],
-            "network_existing_data_subnet_ids": [own2],
+            "network_existing_public_subnet_ids": public,
+            "network_existing_app_subnet_ids": app,
+            "network_existing_data_subnet_ids": data,
         },
     )
 

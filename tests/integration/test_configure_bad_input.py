@@ -7,6 +7,7 @@ a preflight task (asserts and reads), and nothing is reported changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -53,6 +54,9 @@ BAD_INPUTS = [
     pytest.param({"moodle_plugins": [{"name": "Local-Greetings", "src": "/tmp"}]}, "moodle_plugins",
                  id="plugin-name-not-frankenstyle"),
     pytest.param({"moodle_config_extra": {"dbpass": "x"}}, "moodle_config_extra", id="extra-overrides-dbpass"),
+    # A directory is packed on the controller: no checksum given beforehand can describe it.
+    pytest.param({"moodle_source_checksum": "sha256:" + "0" * 64}, "moodle_source_checksum",
+                 id="directory-with-checksum"),
 ]  # fmt: skip
 
 
@@ -97,6 +101,20 @@ def test_bad_input_fails_in_preflight(bad, named, tmp_path):
 def preflight_task_names() -> set[str]:
     """The names of the tasks of the host roles' preflight.yml and of the shared validation (asserts and reads)."""
     files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in ("webserver", "shared_storage", "moodle")]
-    shared = ("platform.yml", "validate.yml", "hosts.yml")
+    shared = ("platform.yml", "validate.yml", "hosts.yml", "checksum.yml")
     files += [ROOT / "roles" / "validation" / "tasks" / name for name in shared]
     return {task["name"] for path in files for task in yaml.safe_load(path.read_text()) or [] if "name" in task}
+
+
+def test_a_local_archive_is_deployed_only_with_the_checksum_given_for_it(tmp_path):
+    archive = tmp_path / "moodle.tgz"
+    subprocess.run(["tar", "-C", str(VALID["moodle_source"]), "-czf", str(archive), "."], check=True)
+    right = "sha256:" + hashlib.sha256(archive.read_bytes()).hexdigest()
+    source = {**VALID, "moodle_source": str(archive), "configure_preflight_only": True}
+
+    wrong = run_configure({**source, "moodle_source_checksum": "sha256:" + "0" * 64}, tmp_path)
+    matching = run_configure({**source, "moodle_source_checksum": right}, tmp_path)
+
+    assert wrong.returncode != 0 and "moodle_source_checksum" in wrong.stdout + wrong.stderr, wrong.stdout
+    assert right.removeprefix("sha256:") in wrong.stdout + wrong.stderr, "the message gives the archive's checksum"
+    assert matching.returncode == 0, matching.stdout + matching.stderr
