@@ -166,6 +166,11 @@ BAD_INPUTS = [
     pytest.param({"aws_region": "eu-wset1"}, "aws_region", id="region-malformed"),
     # An ALB and an Aurora subnet group need two zones: one would fail after network, EFS and caches existed.
     pytest.param({"network_az_count": 1}, "network_az_count", id="one-zone-for-alb-and-aurora"),
+    pytest.param({"database_kms_key_id": "moodle-data"}, "database_kms_key_id", id="kms-key-bare-name"),
+    pytest.param({"database_log_exports": ["slowquery"]}, "database_log_exports", id="mysql-logs-on-postgresql"),
+    pytest.param({"moodle_tags": {"aws:owner": "it"}}, "moodle_tags", id="tag-key-aws-prefix"),
+    pytest.param({"network_tags": {"AWS:cost": "x"}}, "network_tags", id="role-tag-key-aws-prefix"),
+    pytest.param({"web_fleet_ansible_core_version": "latest"}, "web_fleet_ansible_core_version", id="core-latest"),
 ]
 
 

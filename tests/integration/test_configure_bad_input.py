@@ -57,6 +57,8 @@ BAD_INPUTS = [
     # A directory is packed on the controller: no checksum given beforehand can describe it.
     pytest.param({"moodle_source_checksum": "sha256:" + "0" * 64}, "moodle_source_checksum",
                  id="directory-with-checksum"),
+    pytest.param({"shared_storage_efs_dns_name": "fs-0123456789abcdef0"}, "shared_storage_efs_dns_name",
+                 id="efs-id-for-dns-name"),
 ]  # fmt: skip
 
 
