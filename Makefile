@@ -18,7 +18,7 @@ TIMINGS := $(or $(LMS_MOODLE_TIMINGS),$(CACHE)/timings.tsv)
 # Scenarios on containers need the images (make platform); the others only a moto server.
 HOST_SCENARIOS := web
 
-.PHONY: help venv lint sanity unit integration molecule cluster build test demo demo-clean platform clean
+.PHONY: help venv lint sanity unit integration molecule cluster build test demo demo-clean preflight platform clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -88,6 +88,11 @@ demo: venv platform ## The embedded default from nothing to a login page: moto, 
 demo-clean: venv ## Tear the demo down (teardown.yml), remove its containers, network and volume, and say what went
 	scripts/ensure-dockerd.sh
 	scripts/demo.sh clean
+
+# A real account by default: your copy of inventories/aws, with the usual AWS credentials (nothing is changed).
+INVENTORY ?= inventories/aws
+preflight: venv ## Would site.yml go through? Input and account checks only, read-only (INVENTORY=inventories/<yours>)
+	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/preflight.yml
 
 clean: ## Remove the virtualenv and caches
 	-$(BIN)/python scripts/moto-server.py stop 2>/dev/null

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,23 @@ REGION = "us-east-1"
 os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)
 for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(variable, None)
+
+
+READ = re.compile(r"^(GET|HEAD) |^(Describe|List|Get|Head)[A-Z]")
+
+
+def operation(request: dict) -> str:
+    """The API operation of a recorded request: the query Action, the JSON target, or the REST method and path."""
+    body = request.get("body") or ""
+    if request.get("body_encoded") in (True, "True"):
+        body = base64.b64decode(body).decode(errors="replace")
+    target = {key.lower(): value for key, value in (request.get("headers") or {}).items()}.get("x-amz-target")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    action = urllib.parse.parse_qs(body).get("Action")
+    if action:
+        return action[0]
+    return f"{request.get('method')} {urllib.parse.urlsplit(request.get('url', '')).path}"
 
 
 @dataclass
@@ -51,6 +71,10 @@ class Moto:
         self.post("/moto-api/recorder/stop-recording")
         lines = self.get("/moto-api/recorder/download-recording").decode().splitlines()
         return [json.loads(line) for line in lines if line.strip()]
+
+    def mutating_requests(self) -> list[str]:
+        """The recorded requests that are not reads (Describe, List, Get, Head; GET and HEAD), as operation names."""
+        return [name for name in map(operation, self.recorded_requests()) if not READ.match(name)]
 
     def resources(self) -> dict[str, list]:
         """Every resource of every kind the collection creates, by kind (empty kinds included)."""

@@ -231,3 +231,61 @@ def test_a_release_checksum_the_local_source_cannot_match_is_refused(moto, run_p
     assert result.returncode != 0, result.output
     assert "release_checksum" in result.failure(), result.failure()
     assert moto.recorded_requests() == []
+
+
+PLAYBOOK_CASES = [
+    # site.yml: provision's checks come first, then the account's; nothing is created either way.
+    pytest.param("site.yml", {"network_vpc_cidr": "banana"}, "network_vpc_cidr", id="site-vpc-cidr"),
+    pytest.param("site.yml", {"aws_region": "eu-wset-1"}, "aws_region", id="site-region-unknown"),
+    pytest.param("site.yml", {"web_fleet_instance_type": "c7g.24xlarge"}, "web_fleet_instance_type", id="site-type"),
+    pytest.param("site.yml", {"cache_engine_versions": {"valkey": "latest"}}, "cache_engine_versions", id="site-cache"),
+    # teardown.yml: the confirmation is the environment's own name; every role's input is checked before a removal.
+    pytest.param("teardown.yml", {}, "teardown_confirm", id="teardown-unconfirmed"),
+    pytest.param("teardown.yml", {"teardown_confirm": "prod"}, "teardown_confirm", id="teardown-other-environment"),
+    pytest.param(
+        "teardown.yml",
+        {"teardown_confirm": "validation", "database_secret_recovery_window_days": 3},
+        "database_secret_recovery_window_days",
+        id="teardown-recovery-window",
+    ),
+    pytest.param(
+        "teardown.yml",
+        {"moodle_environment": "Prod_1", "teardown_confirm": "Prod_1"},
+        "moodle_environment",
+        id="teardown-environment-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("playbook", "overrides", "variable"), PLAYBOOK_CASES)
+def test_site_and_teardown_refuse_bad_input_before_a_change(moto, run_playbook, playbook, overrides, variable):
+    moto.start_recording()
+
+    result = run_playbook(playbook, {**VALID, **overrides})
+
+    mutating = moto.mutating_requests()
+    assert result.returncode != 0, result.output
+    assert variable in result.failure(), f"the failure does not name {variable}:\n{result.failure()}"
+    assert mutating == [], f"AWS was changed before the input was refused: {mutating}"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        pytest.param({"release_checksum": "sha256:" + "0" * 64}, "release_checksum", id="upgrade-other-checksum"),
+        pytest.param({"release_checksum": "md5:abc"}, "release_checksum", id="upgrade-checksum-format"),
+        pytest.param({"release_source": "/nonexistent/moodle.tgz"}, "release_source", id="upgrade-source-missing"),
+    ],
+)
+def test_an_upgrade_with_a_bad_release_is_refused_before_a_change(moto, run_playbook, tmp_path, overrides, variable):
+    archive = tmp_path / "moodle.tgz"
+    archive.write_bytes(b"a release")
+    moto.start_recording()
+
+    result = run_playbook(
+        "upgrade.yml", {**VALID, "release_source": str(archive), **overrides}, groups={"moodle_web": ["web-1"]}
+    )
+
+    assert result.returncode != 0, result.output
+    assert variable in result.failure(), result.failure()
+    assert moto.mutating_requests() == []

@@ -54,6 +54,14 @@ BAD_INPUTS = [
     pytest.param({"moodle_plugins": [{"name": "Local-Greetings", "src": "/tmp"}]}, "moodle_plugins",
                  id="plugin-name-not-frankenstyle"),
     pytest.param({"moodle_config_extra": {"dbpass": "x"}}, "moodle_config_extra", id="extra-overrides-dbpass"),
+    pytest.param({"moodle_cron_schedule": "*/5 * * * *"}, "moodle_cron_schedule", id="cron-schedule-in-crontab-syntax"),
+    pytest.param({"moodle_cron_schedule": "every minute"}, "moodle_cron_schedule", id="cron-schedule-words"),
+    pytest.param(
+        {"webserver_php_extra_ini": {"memory_limit": "16M"}}, "webserver_php_memory_limit", id="extra-ini-memory-limit"
+    ),
+    pytest.param(
+        {"webserver_php_extra_ini": {"Expose_PHP": "On"}}, "webserver_php_extra_ini", id="extra-ini-expose-php"
+    ),
     # A directory is packed on the controller: no checksum given beforehand can describe it.
     pytest.param({"moodle_source_checksum": "sha256:" + "0" * 64}, "moodle_source_checksum",
                  id="directory-with-checksum"),
@@ -102,10 +110,15 @@ def test_bad_input_fails_in_preflight(bad, named, tmp_path):
 
 def preflight_task_names() -> set[str]:
     """The names of the tasks of the host roles' preflight.yml and of the shared validation (asserts and reads)."""
-    files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in ("webserver", "shared_storage", "moodle")]
-    shared = ("platform.yml", "validate.yml", "hosts.yml", "checksum.yml")
+    roles = ("webserver", "shared_storage", "moodle")
+    files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in roles]
+    shared = ("platform.yml", "validate.yml", "hosts.yml", "checksum.yml", "roles.yml", "role.yml")
     files += [ROOT / "roles" / "validation" / "tasks" / name for name in shared]
-    return {task["name"] for path in files for task in yaml.safe_load(path.read_text()) or [] if "name" in task}
+    tasks = [task for path in files for task in yaml.safe_load(path.read_text()) or []]
+    tasks += [inner for task in tasks for inner in task.get("block", []) + task.get("rescue", [])]
+    names = {task["name"] for task in tasks if "name" in task}
+    # role.yml names its tasks after the role it checks.
+    return {name.replace("{{ __validation_role_name }}", role) for name in names for role in roles}
 
 
 def test_a_local_archive_is_deployed_only_with_the_checksum_given_for_it(tmp_path):

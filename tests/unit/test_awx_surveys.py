@@ -60,6 +60,8 @@ IMPORTED = re.compile(r"import_playbook:\s*['\"]?([^\s'\"]+)")
 # Task files a playbook imports (playbooks/tasks/), and roles included in a loop over their names.
 TASK_FILES = re.compile(r"import_tasks:\s*['\"]?([^\s'\"]+)")
 LOOPED = re.compile(r'name: "lms\.moodle\.\{\{ *\w+ *\}\}"[^\n]*\n(?:[^\n]*\n){0,3}? *loop: \[([^\]]*)\]')
+# Role lists the playbooks loop over by name (playbooks/vars/aws.yml) or hand to lms.moodle.validation's roles.
+ROLE_LIST = re.compile(r"_roles:\s*\[([^\]]*)\]")
 
 
 def survey_files() -> list[Path]:
@@ -218,8 +220,8 @@ def playbook_tree(playbook: Path, seen: set[Path] | None = None) -> tuple[str, s
     seen.add(playbook)
     text = playbook.read_text()
     texts, roles = [text], set()
-    for settings in sorted((playbook.parent / "settings").glob("*.yml")):
-        if f"settings/{settings.name}" in text:
+    for settings in sorted([*(playbook.parent / "settings").glob("*.yml"), *(playbook.parent / "vars").glob("*.yml")]):
+        if f"{settings.parent.name}/{settings.name}" in text:
             texts.append(settings.read_text())
     for target in IMPORTED.findall(text):
         name = target.removeprefix("lms.moodle.")
@@ -232,7 +234,8 @@ def playbook_tree(playbook: Path, seen: set[Path] | None = None) -> tuple[str, s
             texts.append((playbook.parent / target).read_text())
     whole = "\n".join(texts)
     roles |= {name for name in REFERENCE.findall(whole) if (ROLES / name).is_dir()}
-    looped = {name.strip() for names in LOOPED.findall(whole) for name in names.split(",")}
+    lists = LOOPED.findall(whole) + ROLE_LIST.findall(whole)
+    looped = {name.strip() for names in lists for name in names.split(",")}
     roles |= {name for name in looped if (ROLES / name).is_dir()}
     return whole, roles
 

@@ -180,13 +180,13 @@ def test_a_role_checks_its_input_once_whichever_way_it_is_entered(role):
 @pytest.mark.parametrize("playbook", PLAYBOOKS, ids=relative)
 def test_a_playbook_that_checked_every_role_first_enters_them_through_apply(playbook):
     text = playbook.read_text()
-    if "tasks_from: preflight" in text or "tasks_from: hosts.yml" in text:
+    if any(f"tasks_from: {entry}" in text for entry in ("preflight", "hosts.yml", "roles\n")):
         assert not re.search(r"^  roles:", text, re.M), f"{relative(playbook)}: roles: would check every input again"
 
 
 def test_the_preflights_are_entered_under_their_entry_point_name():
     """Ansible checks an entry point's spec only when tasks_from names it exactly: `preflight`, not `preflight.yml`."""
-    callers = [*PLAYBOOKS, ROOT / "roles" / "validation" / "tasks" / "hosts.yml"]
+    callers = [*PLAYBOOKS, *(ROOT / "roles" / "validation" / "tasks" / name for name in ("hosts.yml", "role.yml"))]
     named = [relative(path) for path in callers if "tasks_from: preflight.yml" in path.read_text()]
     assert not named, f"these skip the spec check of every preflight: {named}"
     assert any("tasks_from: preflight\n" in path.read_text() for path in callers)
