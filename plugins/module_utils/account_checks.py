@@ -58,13 +58,9 @@ def region(account: Account, variable: str) -> bool:
 def zones(account: Account, check: dict) -> None:
     """The zones named exist in the region (names, not zone IDs); or the region has as many as network_az_count."""
     variable, names, count = check["variable"], check["value"] or [], check["count"] or 0
-    try:
-        found = account.call(
-            "ec2", "DescribeAvailabilityZones", Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}]
-        )
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, names, str(reason))
-        return
+    found = account.call(
+        "ec2", "DescribeAvailabilityZones", Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}]
+    )
     available = [zone["ZoneName"] for zone in found["AvailabilityZones"] if zone.get("State") == "available"]
     ids = {zone["ZoneId"]: zone["ZoneName"] for zone in found["AvailabilityZones"] if zone.get("ZoneId")}
     if not names:
@@ -106,11 +102,7 @@ def instance_type(account: Account, check: dict) -> None:
     """Offered in every zone the network will use (in the region, where the zones are not known here)."""
     variable, value = check["variable"], check["value"]
     where = account.zones
-    try:
-        offered = _offered(account, [value], where)
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
-        return
+    offered = _offered(account, [value], where)
     missing = [zone for zone in where if zone not in offered] if where else ([] if offered else [account.region])
     if not missing:
         return
@@ -161,34 +153,30 @@ def database(account: Account, check: dict) -> None:
     version, version_variable = check["version"] or "", check["version_variable"] or "database_engine_version"
     options = "DescribeOrderableDBInstanceOptions"
     page = {"PaginationConfig": {"PageSize": 1000}}
-    try:
-        # moto's server ignores the DBInstanceClass filter (AWS applies it): the class is compared here as well.
-        with_class = [
-            option
-            for option in account.pages(
-                "rds", options, "OrderableDBInstanceOptions", Engine=engine, DBInstanceClass=value, Vpc=True, **page
-            )
-            if option["DBInstanceClass"] == value
-        ]
-        if not with_class:
-            offered = account.pages(
-                "rds", options, "OrderableDBInstanceOptions", Engine=engine, Vpc=True, **_version(version), **page
-            )
-            account.refuse(
-                variable,
-                value,
-                f"'{value}' is not orderable for {engine}{' ' + version if version else ''} in {account.region}; "
-                f"classes offered: {shown(_same_family(value, [option['DBInstanceClass'] for option in offered]))}.",
-            )
-            return
-        if not version or any(option["EngineVersion"] == version for option in with_class):
-            return
-        with_version = account.pages(
-            "rds", options, "OrderableDBInstanceOptions", Engine=engine, EngineVersion=version, Vpc=True, **page
+    # moto's server ignores the DBInstanceClass filter (AWS applies it): the class is compared here as well.
+    with_class = [
+        option
+        for option in account.pages(
+            "rds", options, "OrderableDBInstanceOptions", Engine=engine, DBInstanceClass=value, Vpc=True, **page
         )
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
+        if option["DBInstanceClass"] == value
+    ]
+    if not with_class:
+        offered = account.pages(
+            "rds", options, "OrderableDBInstanceOptions", Engine=engine, Vpc=True, **_version(version), **page
+        )
+        account.refuse(
+            variable,
+            value,
+            f"'{value}' is not orderable for {engine}{' ' + version if version else ''} in {account.region}; "
+            f"classes offered: {shown(_same_family(value, [option['DBInstanceClass'] for option in offered]))}.",
+        )
         return
+    if not version or any(option["EngineVersion"] == version for option in with_class):
+        return
+    with_version = account.pages(
+        "rds", options, "OrderableDBInstanceOptions", Engine=engine, EngineVersion=version, Vpc=True, **page
+    )
     versions = shown(option["EngineVersion"] for option in with_class)
     if not with_version:
         account.refuse(
@@ -218,11 +206,7 @@ def _version(version: str) -> dict:
 
 def cache_engine_version(account: Account, check: dict) -> None:
     variable, value, engine = check["variable"], check["value"], check["engine"]
-    try:
-        found = account.pages("elasticache", "DescribeCacheEngineVersions", "CacheEngineVersions", Engine=engine)
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
-        return
+    found = account.pages("elasticache", "DescribeCacheEngineVersions", "CacheEngineVersions", Engine=engine)
     versions = [item["EngineVersion"] for item in found]
     # ElastiCache lists patch versions (7.1.0) where a cluster is created with the minor one (7.1).
     if any(item == value or item.startswith(f"{value}.") for item in versions):
@@ -238,16 +222,12 @@ def cache_engine_version(account: Account, check: dict) -> None:
 def ssl_policy(account: Account, check: dict) -> None:
     variable, value = check["variable"], check["value"]
     try:
-        try:
-            found = account.call("elbv2", "DescribeSSLPolicies", Names=[value])["SslPolicies"]
-        except is_boto3_error_code("SSLPolicyNotFound"):
-            found = []
-        if found:
-            return
-        names = [policy["Name"] for policy in account.call("elbv2", "DescribeSSLPolicies")["SslPolicies"]]
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
+        found = account.call("elbv2", "DescribeSSLPolicies", Names=[value])["SslPolicies"]
+    except is_boto3_error_code("SSLPolicyNotFound"):
+        found = []
+    if found:
         return
+    names = [policy["Name"] for policy in account.call("elbv2", "DescribeSSLPolicies")["SslPolicies"]]
     tls13 = [name for name in names if "TLS13" in name]
     account.refuse(variable, value, f"'{value}' is not an ELB security policy; for example: {shown(tls13 or names)}.")
 
@@ -263,19 +243,15 @@ def kms_key(account: Account, check: dict) -> None:
         )
         return
     try:
-        try:
-            key = account.call("kms", "DescribeKey", KeyId=value)["KeyMetadata"]
-        except is_boto3_error_code("NotFoundException"):
-            aliases = account.pages("kms", "ListAliases", "Aliases")
-            names = [alias["AliasName"] for alias in aliases if not alias["AliasName"].startswith("alias/aws/")]
-            account.refuse(
-                variable,
-                value,
-                f"'{value}' is not a KMS key of this account in {account.region}; its aliases: {shown(names)}.",
-            )
-            return
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
+        key = account.call("kms", "DescribeKey", KeyId=value)["KeyMetadata"]
+    except is_boto3_error_code("NotFoundException"):
+        aliases = account.pages("kms", "ListAliases", "Aliases")
+        names = [alias["AliasName"] for alias in aliases if not alias["AliasName"].startswith("alias/aws/")]
+        account.refuse(
+            variable,
+            value,
+            f"'{value}' is not a KMS key of this account in {account.region}; its aliases: {shown(names)}.",
+        )
         return
     if key.get("KeyState") != "Enabled":
         account.refuse(variable, value, f"'{value}' is {key.get('KeyState')}: a key must be Enabled to encrypt.")
@@ -287,18 +263,14 @@ def hosted_zone(account: Account, check: dict) -> None:
     if not value:
         return
     name = value.rstrip(".").lower() + "."
-    try:
-        zones = account.call("route53", "ListHostedZonesByName", DNSName=name, MaxItems="100")["HostedZones"]
-        if any(zone["Name"].lower() == name and not zone.get("Config", {}).get("PrivateZone") for zone in zones):
-            return
-        public = [
-            zone["Name"].rstrip(".")
-            for zone in account.pages("route53", "ListHostedZones", "HostedZones")
-            if not zone.get("Config", {}).get("PrivateZone")
-        ]
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
+    zones = account.call("route53", "ListHostedZonesByName", DNSName=name, MaxItems="100")["HostedZones"]
+    if any(zone["Name"].lower() == name and not zone.get("Config", {}).get("PrivateZone") for zone in zones):
         return
+    public = [
+        zone["Name"].rstrip(".")
+        for zone in account.pages("route53", "ListHostedZones", "HostedZones")
+        if not zone.get("Config", {}).get("PrivateZone")
+    ]
     account.refuse(
         variable,
         value,
@@ -314,9 +286,6 @@ def certificate(account: Account, check: dict) -> None:
     where = arn_region.group(1) if arn_region and arn_region.group(1) else account.region
     try:
         found = account.call("acm", "DescribeCertificate", region=where, CertificateArn=value)["Certificate"]
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
-        return
     except is_boto3_error_code(["ResourceNotFoundException", "ValidationException"]):
         account.refuse(variable, value, f"'{value}' is not a certificate of this account in {where}.")
         return
@@ -331,19 +300,13 @@ def certificate(account: Account, check: dict) -> None:
 def bucket(account: Account, check: dict) -> None:
     """The bucket name derived from the environment (with {account}) is valid and not another account's."""
     variable, value = check["variable"], check["value"]
-    try:
-        name = value.replace("{account}", account.account_id()) if "{account}" in value else value
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
-        return
+    name = value.replace("{account}", account.account_id()) if "{account}" in value else value
     problem = bucket_name_problem(name)
     if problem:
         account.refuse(variable, value, f"makes the bucket name '{name}', which S3 refuses: it must have {problem}.")
         return
     try:
         account.call("s3", "HeadBucket", Bucket=name)
-    except Unanswered as reason:
-        account.leave_unconfirmed(variable, value, str(reason))
     except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
         pass  # free: the role creates it
     except is_boto3_error_code(["403", "AccessDenied", "Forbidden"]):
@@ -375,4 +338,12 @@ def run(account: Account, region_variable: str, checks: list[dict]) -> None:
             key = [check.get(name) for name in ("check", "value", "engine", "version", "count")]
             if check["check"] == kind and key not in seen:
                 seen.append(key)
-                CHECKS[kind](account, check)
+                apply(account, check)
+
+
+def apply(account: Account, check: dict) -> None:
+    """One check; a read the account does not answer leaves its value unconfirmed, not refused."""
+    try:
+        CHECKS[check["check"]](account, check)
+    except Unanswered as reason:
+        account.leave_unconfirmed(check["variable"], check.get("value"), str(reason))

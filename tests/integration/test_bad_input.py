@@ -239,6 +239,10 @@ PLAYBOOK_CASES = [
     pytest.param("site.yml", {"aws_region": "eu-wset-1"}, "aws_region", id="site-region-unknown"),
     pytest.param("site.yml", {"web_fleet_instance_type": "c7g.24xlarge"}, "web_fleet_instance_type", id="site-type"),
     pytest.param("site.yml", {"cache_engine_versions": {"valkey": "latest"}}, "cache_engine_versions", id="site-cache"),
+    # The release site.yml publishes after provisioning is checked before it, with every AWS role.
+    pytest.param(
+        "site.yml", {"release_source": "/nonexistent/moodle.tgz"}, "release_source", id="site-release-missing"
+    ),
     # teardown.yml: the confirmation is the environment's own name; every role's input is checked before a removal.
     pytest.param("teardown.yml", {}, "teardown_confirm", id="teardown-unconfirmed"),
     pytest.param("teardown.yml", {"teardown_confirm": "prod"}, "teardown_confirm", id="teardown-other-environment"),
@@ -261,7 +265,9 @@ PLAYBOOK_CASES = [
 def test_site_and_teardown_refuse_bad_input_before_a_change(moto, run_playbook, playbook, overrides, variable):
     moto.start_recording()
 
-    result = run_playbook(playbook, {**VALID, **overrides})
+    # A release that exists: site.yml checks it with the AWS roles, before provisioning.
+    release = {"moodle_source": str(ROOT / "tests" / "moodle" / "standin")} if playbook == "site.yml" else {}
+    result = run_playbook(playbook, {**VALID, **release, **overrides})
 
     mutating = moto.mutating_requests()
     assert result.returncode != 0, result.output
@@ -289,3 +295,14 @@ def test_an_upgrade_with_a_bad_release_is_refused_before_a_change(moto, run_play
     assert result.returncode != 0, result.output
     assert variable in result.failure(), result.failure()
     assert moto.mutating_requests() == []
+
+
+def test_site_reports_the_aws_and_the_release_mistakes_together(moto, run_playbook):
+    moto.start_recording()
+
+    result = run_playbook("site.yml", {**VALID, "network_vpc_cidr": "banana", "release_source": "/nonexistent.tgz"})
+
+    failure = result.failure()
+    assert result.returncode != 0, result.output
+    assert "network_vpc_cidr" in failure and "release_source" in failure, failure
+    assert moto.recorded_requests() == []

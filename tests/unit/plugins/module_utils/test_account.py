@@ -85,7 +85,7 @@ def test_an_unknown_tls_policy_is_refused_as_aws_answers_it(stubbed):
 
 def test_a_refused_read_leaves_the_value_unconfirmed_not_failed(stubbed):
     account = account_with(stubbed, "elasticache", [("describe_cache_engine_versions", "AccessDenied", "error")])
-    account_checks.cache_engine_version(account, cache_check("8.0"))
+    account_checks.apply(account, cache_check("8.0"))
     assert account.findings == []
     [item] = account.unconfirmed
     assert item["variable"] == "cache_engine_versions" and "not permitted" in item["reason"]
