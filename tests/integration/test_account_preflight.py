@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.ansible_env import ROOT
+from tests.integration.refusals import assert_account_refused, pack
 
 VALID = {"moodle_environment": "validation"}
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -58,15 +59,20 @@ ACCOUNT_REFUSES = [
 ]
 
 
-@pytest.mark.parametrize(("overrides", "variable"), ACCOUNT_REFUSES)
-def test_a_value_the_account_refuses_stops_provision_before_any_change(moto, run_playbook, overrides, variable):
+@pytest.mark.parametrize("cases", pack(ACCOUNT_REFUSES))
+def test_a_value_the_account_refuses_stops_provision_before_any_change(moto, run_playbook, cases):
+    """Each case's value is refused, naming its variable, and nothing else is; a run's cases touch different roles,
+    as in test_bad_input."""
+    extra_vars = dict(VALID)
+    for overrides, _ in cases:
+        extra_vars.update(overrides)
     moto.start_recording()
 
-    result = run_playbook("provision.yml", {**VALID, **overrides})
+    result = run_playbook("provision.yml", extra_vars)
 
     mutating = moto.mutating_requests()
     assert result.returncode != 0, result.output
-    assert variable in result.failure(), f"the failure does not name {variable}:\n{result.failure()}"
+    assert_account_refused(result.failure(), {variable for _, variable in cases})
     assert mutating == [], f"AWS was changed before the value was refused: {mutating}"
 
 

@@ -2,7 +2,8 @@
 
 Runs the real playbook against a real moto server; moto's request recorder proves that no AWS API
 was called at all (test_check_mode_and_teardown shows that it records the calls of a valid run), so the account
-stays as empty as it started.
+stays as empty as it started. The provision cases run several to a playbook run, one per role (refusals.pack): each
+role's refusal is reported on its own, and each case is checked against its own role's.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ansible_env import ROOT
+from tests.integration.refusals import assert_each_refused, pack
 
 VALID = {"moodle_environment": "validation"}
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -174,9 +176,12 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("overrides", "variable"), BAD_INPUTS)
-def test_bad_input_fails_before_any_aws_call(moto, run_playbook, overrides, variable):
-    extra_vars = {**VALID, **overrides}
+@pytest.mark.parametrize("cases", pack(BAD_INPUTS))
+def test_bad_input_fails_before_any_aws_call(moto, run_playbook, cases):
+    """Each case's mistake is refused by its own role, naming its variable; the cases of a run touch different roles."""
+    extra_vars = dict(VALID)
+    for overrides, _ in cases:
+        extra_vars.update(overrides)
     extra_vars = {key: value for key, value in extra_vars.items() if value is not None}
     moto.start_recording()
 
@@ -184,8 +189,7 @@ def test_bad_input_fails_before_any_aws_call(moto, run_playbook, overrides, vari
 
     requests = moto.recorded_requests()
     assert result.returncode != 0, result.output
-    failure = result.failure()
-    assert variable in failure, f"the failure does not name {variable}:\n{failure}"
+    assert_each_refused(result.failure(), cases)
     # No request at all, on an account reset before the run: nothing can have been created (listing every kind of
     # resource again would cost more than the run itself).
     assert requests == [], f"AWS was called before the input was rejected: {[r.get('url') for r in requests]}"
@@ -243,6 +247,8 @@ PLAYBOOK_CASES = [
     pytest.param(
         "site.yml", {"release_source": "/nonexistent/moodle.tgz"}, "release_source", id="site-release-missing"
     ),
+    # The host roles' settings too, before provisioning (the nodes do not exist yet).
+    pytest.param("site.yml", {"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit", id="site-php-size"),
     # teardown.yml: the confirmation is the environment's own name; every role's input is checked before a removal.
     pytest.param("teardown.yml", {}, "teardown_confirm", id="teardown-unconfirmed"),
     pytest.param("teardown.yml", {"teardown_confirm": "prod"}, "teardown_confirm", id="teardown-other-environment"),
@@ -271,7 +277,10 @@ def test_site_and_teardown_refuse_bad_input_before_a_change(moto, run_playbook, 
 
     mutating = moto.mutating_requests()
     assert result.returncode != 0, result.output
-    assert variable in result.failure(), f"the failure does not name {variable}:\n{result.failure()}"
+    failure = " ".join(result.failure().split())
+    assert variable in failure, f"the failure does not name {variable}:\n{result.failure()}"
+    # Only the role given the mistake refuses: the others (site.yml's host roles too) accept the defaults.
+    assert "role(s) refused" not in failure or "1 role(s) refused" in failure, result.failure()
     assert mutating == [], f"AWS was changed before the input was refused: {mutating}"
 
 
@@ -297,12 +306,21 @@ def test_an_upgrade_with_a_bad_release_is_refused_before_a_change(moto, run_play
     assert moto.mutating_requests() == []
 
 
-def test_site_reports_the_aws_and_the_release_mistakes_together(moto, run_playbook):
+def test_site_reports_the_aws_release_and_host_mistakes_together_before_provisioning(moto, run_playbook):
+    """The host roles' settings (group_vars/all, a survey's extra vars) are checked before the AWS side is built,
+    with the AWS roles and the release: no node exists yet, so only what needs neither a node nor the catalogue."""
+    cases = [
+        ({"network_vpc_cidr": "banana"}, "network_vpc_cidr"),
+        ({"release_source": "/nonexistent.tgz"}, "release_source"),
+        ({"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit"),
+        ({"shared_storage_mount_options": "nfsvers=3"}, "shared_storage_mount_options"),
+        ({"moodle_admin_email": "admin"}, "moodle_admin_email"),
+    ]
     moto.start_recording()
 
-    result = run_playbook("site.yml", {**VALID, "network_vpc_cidr": "banana", "release_source": "/nonexistent.tgz"})
+    result = run_playbook("site.yml", {**VALID, **{k: v for overrides, _ in cases for k, v in overrides.items()}})
 
-    failure = result.failure()
     assert result.returncode != 0, result.output
-    assert "network_vpc_cidr" in failure and "release_source" in failure, failure
+    assert_each_refused(result.failure(), cases)
+    assert "5 role(s) refused their input" in " ".join(result.failure().split()), result.failure()
     assert moto.recorded_requests() == []

@@ -109,9 +109,16 @@ def test_bad_input_fails_in_preflight(bad, named, tmp_path):
 
 
 def preflight_task_names() -> set[str]:
-    """The names of the tasks of the host roles' preflight.yml and of the shared validation (asserts and reads)."""
+    """The names of the tasks of the host roles' preflight.yml (and the files it includes) and of the shared
+    validation (asserts and reads)."""
     roles = ("webserver", "shared_storage", "moodle")
     files = [ROOT / "roles" / role / "tasks" / "preflight.yml" for role in roles]
+    files += [
+        path.parent / task["ansible.builtin.include_tasks"]
+        for path in list(files)
+        for task in yaml.safe_load(path.read_text())
+        if "ansible.builtin.include_tasks" in task
+    ]
     shared = ("platform.yml", "validate.yml", "hosts.yml", "checksum.yml", "roles.yml", "role.yml")
     files += [ROOT / "roles" / "validation" / "tasks" / name for name in shared]
     tasks = [task for path in files for task in yaml.safe_load(path.read_text()) or []]

@@ -189,4 +189,16 @@ def test_the_preflights_are_entered_under_their_entry_point_name():
     callers = [*PLAYBOOKS, *(ROOT / "roles" / "validation" / "tasks" / name for name in ("hosts.yml", "role.yml"))]
     named = [relative(path) for path in callers if "tasks_from: preflight.yml" in path.read_text()]
     assert not named, f"these skip the spec check of every preflight: {named}"
-    assert any("tasks_from: preflight\n" in path.read_text() for path in callers)
+    assert any(
+        re.search(r"tasks_from: (preflight\n|.*'input' if .* else 'preflight')", path.read_text()) for path in callers
+    )
+
+
+@pytest.mark.parametrize("role", ["webserver", "shared_storage", "moodle"])
+def test_a_host_role_checks_its_settings_without_a_node_under_a_spec(role):
+    """site.yml checks the host roles' settings before provisioning (validation's role.yml enters `input`): the entry
+    point exists, has a spec, and is part of the role's preflight, so configure checks the same settings."""
+    specs = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
+    assert "input" in specs
+    assert (ROOT / "roles" / role / "tasks" / "input.yml").is_file()
+    assert "ansible.builtin.include_tasks: input.yml" in (ROOT / "roles" / role / "tasks" / "preflight.yml").read_text()
