@@ -39,7 +39,9 @@ options:
       - A zip holds the plugin in its one top directory (as zips from moodle.org do) or in its root.
     type: str
   checksum:
-    description: The SHA-256 of the zip (file or URL), as 64 hex digits; the module fails when it differs.
+    description:
+      - The SHA-256 of the zip (file or URL) as C(sha256:<64 hex digits>), the format of the collection's other
+        checksums (C(release_checksum), C(moodle_source_checksum)); the module fails when it differs.
     type: str
   state:
     description: V(present) installs or upgrades the plugin; V(absent) uninstalls and removes it.
@@ -77,7 +79,7 @@ EXAMPLES = r"""
     dirroot: /var/www/moodle/current
     name: local_redislock
     src: https://github.com/catalyst/moodle-local_redislock/archive/refs/tags/v2.0.zip
-    checksum: "{{ moodle_redislock_sha256 }}"
+    checksum: "sha256:{{ moodle_redislock_sha256 }}"
   become: true
   run_once: true
 
@@ -174,7 +176,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.moodle_plugins import (
 )
 
 URL_RE = re.compile(r"^https?://", re.I)
-SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+SHA256_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 MUTATING = ("--non-interactive", "--run")
 
 
@@ -213,8 +215,8 @@ def resolve_source(module, workdir):
         if not is_zip:
             raise MoodlePluginError("checksum applies to a zip; src is a directory")
         actual = sha256(path)
-        if actual.lower() != checksum.lower():
-            raise MoodlePluginError(f"the SHA-256 of {src} is {actual}, not the checksum {checksum}")
+        if f"sha256:{actual}" != checksum:
+            raise MoodlePluginError(f"the SHA-256 of {src} is sha256:{actual}, not the checksum {checksum}")
     return path, is_zip
 
 
@@ -364,7 +366,7 @@ def main():
         required_if=[("state", "present", ["src"])],
     )
     if module.params["checksum"] and not SHA256_RE.match(module.params["checksum"]):
-        module.fail_json(msg="checksum must be the SHA-256 as 64 hex digits")
+        module.fail_json(msg="checksum must be sha256:<64 lower-case hex digits>, as the collection's other checksums")
     cli = cli_from_params(module.params)
     progress = {"files": False}
     try:

@@ -249,6 +249,13 @@ PLAYBOOK_CASES = [
     ),
     # The host roles' settings too, before provisioning (the nodes do not exist yet).
     pytest.param("site.yml", {"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit", id="site-php-size"),
+    # release.yml: the plugins published with a release are checked as the moodle role checks them on the nodes.
+    pytest.param(
+        "release.yml",
+        {"moodle_plugins": [{"name": "local_greetings", "src": "https://example.org/g.zip", "upgrade": False}]},
+        "release_plugins (moodle_plugins)",
+        id="release-plugin-unknown-key",
+    ),
     # teardown.yml: the confirmation is the environment's own name; every role's input is checked before a removal.
     pytest.param("teardown.yml", {}, "teardown_confirm", id="teardown-unconfirmed"),
     pytest.param("teardown.yml", {"teardown_confirm": "prod"}, "teardown_confirm", id="teardown-other-environment"),
@@ -272,7 +279,9 @@ def test_site_and_teardown_refuse_bad_input_before_a_change(moto, run_playbook, 
     moto.start_recording()
 
     # A release that exists: site.yml checks it with the AWS roles, before provisioning.
-    release = {"moodle_source": str(ROOT / "tests" / "moodle" / "standin")} if playbook == "site.yml" else {}
+    release = (
+        {"moodle_source": str(ROOT / "tests" / "moodle" / "standin")} if playbook in ("site.yml", "release.yml") else {}
+    )
     result = run_playbook(playbook, {**VALID, **release, **overrides})
 
     mutating = moto.mutating_requests()

@@ -161,7 +161,7 @@ def url(site, tmp_path, monkeypatch):
 def test_installs_from_a_url_with_checksum(site, url, capsys):
     fake, args, root = site
     data, requested = url
-    checksum = hashlib.sha256(data).hexdigest()
+    checksum = "sha256:" + hashlib.sha256(data).hexdigest()
     address = "https://plugins.example.org/hello.zip"
     result = run_module(moodle_plugin, capsys, name="tool_hello", src=address, checksum=checksum, **args)
     assert result["changed"] is True and requested == [address]
@@ -171,9 +171,14 @@ def test_installs_from_a_url_with_checksum(site, url, capsys):
 def test_wrong_checksum_is_refused(site, url, capsys):
     fake, args, root = site
     result = run_module(
-        moodle_plugin, capsys, name="tool_hello", src="https://plugins.example.org/hello.zip", checksum="0" * 64, **args
+        moodle_plugin,
+        capsys,
+        name="tool_hello",
+        src="https://plugins.example.org/hello.zip",
+        checksum="sha256:" + "0" * 64,
+        **args,
     )
-    assert result["failed"] is True and ", not the checksum 0000" in result["msg"] and result["changed"] is False
+    assert result["failed"] is True and ", not the checksum sha256:0000" in result["msg"] and result["changed"] is False
     assert not (root / "admin" / "tool" / "hello").exists()
 
 
@@ -186,16 +191,23 @@ def test_download_error_is_named(site, url, capsys):
     )
 
 
-def test_malformed_checksum(site, tmp_path, capsys):
+@pytest.mark.parametrize("checksum", ["abc", "a" * 64, "sha256:" + "A" * 64, "md5:" + "a" * 32])
+def test_malformed_checksum(site, tmp_path, capsys, checksum):
+    """One format across the collection: sha256:<hex>, as release_checksum and moodle_source_checksum."""
     fake, args, root = site
-    result = run_module(moodle_plugin, capsys, name="tool_hello", src=str(tmp_path), checksum="abc", **args)
-    assert result["failed"] is True and "64 hex digits" in result["msg"]
+    result = run_module(moodle_plugin, capsys, name="tool_hello", src=str(tmp_path), checksum=checksum, **args)
+    assert result["failed"] is True and "sha256:<64 lower-case hex digits>" in result["msg"]
 
 
 def test_checksum_of_a_directory_is_refused(site, tmp_path, capsys):
     fake, args, root = site
     result = run_module(
-        moodle_plugin, capsys, name="tool_hello", src=str(plugin_source(tmp_path)), checksum="a" * 64, **args
+        moodle_plugin,
+        capsys,
+        name="tool_hello",
+        src=str(plugin_source(tmp_path)),
+        checksum="sha256:" + "a" * 64,
+        **args,
     )
     assert result["failed"] is True and "checksum applies to a zip" in result["msg"]
 
