@@ -32,6 +32,12 @@ BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 ARN_REGION = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):")
 
 
+def arn_region(value: str) -> str:
+    """The region of an ARN (a key's, a certificate's), or '' for a name, an ID or a global ARN."""
+    match = ARN_REGION.match(value or "")
+    return match.group(1) if match else ""
+
+
 def shown(values) -> str:
     """A short, sorted list for a message: a user reads the first few valid values, not hundreds."""
     values = sorted(set(values), key=_natural)

@@ -13,9 +13,9 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
 from ansible_collections.lms.moodle.plugins.module_utils.account import (
-    ARN_REGION,
     Account,
     Unanswered,
+    arn_region,
     bucket_name_problem,
     shown,
 )
@@ -101,50 +101,61 @@ def zones(account: Account, check: dict) -> None:
 def instance_type(account: Account, check: dict) -> None:
     """Offered in every zone the network will use (in the region, where the zones are not known here)."""
     variable, value = check["variable"], check["value"]
-    where = account.zones
-    offered = _offered(account, [value], where)
-    missing = [zone for zone in where if zone not in offered] if where else ([] if offered else [account.region])
+    where = set(account.zones or [account.region])
+    missing = sorted(where - _offers(account, value).get(value, set()))
     if not missing:
         return
     family = value.split(".")[0]
     try:
-        sizes = _offered_everywhere(account, f"{family}.*", where)
+        sizes = [name for name, places in _offers(account, f"{family}.*").items() if places >= where]
     except Unanswered:
         sizes = []
-    place = f"the zones {', '.join(missing)}" if where else account.region
+    place = f"the zones {', '.join(missing)}" if account.zones else account.region
     account.refuse(
         variable, value, f"'{value}' is not offered in {place}; {family} types offered there: {shown(sizes)}."
     )
 
 
-def _offered(account: Account, types: list[str], zones: list[str] | None) -> set[str]:
-    location = "availability-zone" if zones else "region"
+def _offers(account: Account, pattern: str) -> dict[str, set[str]]:
+    """The instance types matching pattern, each with the zones (or the region) of the network that offer it."""
     offers = account.pages(
         "ec2",
         "DescribeInstanceTypeOfferings",
         "InstanceTypeOfferings",
-        LocationType=location,
-        Filters=[{"Name": "instance-type", "Values": types}, {"Name": "location", "Values": zones or [account.region]}],
-    )
-    return {offer["Location"] for offer in offers}
-
-
-def _offered_everywhere(account: Account, pattern: str, zones: list[str] | None) -> list[str]:
-    location = "availability-zone" if zones else "region"
-    offers = account.pages(
-        "ec2",
-        "DescribeInstanceTypeOfferings",
-        "InstanceTypeOfferings",
-        LocationType=location,
+        LocationType="availability-zone" if account.zones else "region",
         Filters=[
             {"Name": "instance-type", "Values": [pattern]},
-            {"Name": "location", "Values": zones or [account.region]},
+            {"Name": "location", "Values": account.zones or [account.region]},
         ],
     )
-    where: dict[str, set] = {}
+    where: dict[str, set[str]] = {}
     for offer in offers:
         where.setdefault(offer["InstanceType"], set()).add(offer["Location"])
-    return [name for name, places in where.items() if places >= set(zones or [account.region])]
+    return where
+
+
+def image(account: Account, check: dict) -> None:
+    """The AMI exists in the region, is available, and is built for the instance type's architecture."""
+    variable, value, architecture = check["variable"], check["value"], check.get("architecture")
+    if not value:
+        return
+    try:
+        images = account.call("ec2", "DescribeImages", ImageIds=[value])["Images"]
+    except is_boto3_error_code(["InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable"]):
+        images = []
+    if not images:
+        account.refuse(variable, value, f"'{value}' is not an AMI this account can launch in {account.region}.")
+        return
+    state, built_for = images[0].get("State", "available"), images[0].get("Architecture")
+    if state != "available":
+        account.refuse(variable, value, f"'{value}' is {state}; an instance starts only from an available AMI.")
+    elif architecture and built_for and built_for != architecture:
+        account.refuse(
+            variable,
+            value,
+            f"'{value}' is an {built_for} image, but the instance type runs {architecture}: choose an {architecture} "
+            "AMI, or leave it empty for the latest Debian 12.",
+        )
 
 
 def database(account: Account, check: dict) -> None:
@@ -236,11 +247,9 @@ def kms_key(account: Account, check: dict) -> None:
     variable, value = check["variable"], check["value"]
     if not value:
         return
-    arn_region = ARN_REGION.match(value)
-    if arn_region and arn_region.group(1) and arn_region.group(1) != account.region:
-        account.refuse(
-            variable, value, f"is a key of {arn_region.group(1)}; the resources it encrypts are in {account.region}."
-        )
+    where = arn_region(value)
+    if where and where != account.region:
+        account.refuse(variable, value, f"is a key of {where}; the resources it encrypts are in {account.region}.")
         return
     try:
         key = account.call("kms", "DescribeKey", KeyId=value)["KeyMetadata"]
@@ -282,8 +291,7 @@ def certificate(account: Account, check: dict) -> None:
     variable, value = check["variable"], check["value"]
     if not value:
         return
-    arn_region = ARN_REGION.match(value)
-    where = arn_region.group(1) if arn_region and arn_region.group(1) else account.region
+    where = arn_region(value) or account.region
     try:
         found = account.call("acm", "DescribeCertificate", region=where, CertificateArn=value)["Certificate"]
     except is_boto3_error_code(["ResourceNotFoundException", "ValidationException"]):
@@ -316,6 +324,7 @@ def bucket(account: Account, check: dict) -> None:
 CHECKS = {
     "zones": zones,
     "instance_type": instance_type,
+    "image": image,
     "database": database,
     "cache_engine_version": cache_engine_version,
     "ssl_policy": ssl_policy,

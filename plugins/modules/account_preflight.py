@@ -33,16 +33,17 @@ options:
       check:
         description:
           - What the value is. V(zones) are availability zone names (with O(checks[].count));
-            V(instance_type) an EC2 instance type; V(database) a DB instance class (with O(checks[].engine) and
-            O(checks[].version)); V(cache_engine_version) an ElastiCache engine version (with O(checks[].engine));
+            V(instance_type) an EC2 instance type; V(image) an AMI ID (with O(checks[].architecture));
+            V(database) a DB instance class (with O(checks[].engine) and O(checks[].version));
+            V(cache_engine_version) an ElastiCache engine version (with O(checks[].engine));
             V(ssl_policy) an ELB security policy; V(kms_key) a KMS key ID, ARN or alias; V(hosted_zone) a public
             Route 53 zone name; V(certificate) an ACM certificate ARN; V(bucket) an S3 bucket name, where
             C({account}) stands for the account ID.
           - An empty value is not checked (the role's default applies), except for V(zones).
         type: str
         required: true
-        choices: [zones, instance_type, database, cache_engine_version, ssl_policy, kms_key, hosted_zone, certificate,
-                  bucket]
+        choices: [zones, instance_type, image, database, cache_engine_version, ssl_policy, kms_key, hosted_zone,
+                  certificate, bucket]
       variable:
         description: The variable the user sets for this value, named in the finding.
         type: str
@@ -62,6 +63,10 @@ options:
       version_variable:
         description: For V(database), the variable that pins the engine version.
         type: str
+      architecture:
+        description: For V(image), the architecture of the instance type the image is launched on.
+        type: str
+        choices: [x86_64, arm64]
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -133,6 +138,7 @@ except ImportError:  # AnsibleAWSModule reports it.
 CHECK_KINDS = [
     "zones",
     "instance_type",
+    "image",
     "database",
     "cache_engine_version",
     "ssl_policy",
@@ -158,6 +164,7 @@ def main():
                 engine=dict(type="str"),
                 version=dict(type="str"),
                 version_variable=dict(type="str"),
+                architecture=dict(type="str", choices=["x86_64", "arm64"]),
             ),
         ),
     )

@@ -37,6 +37,8 @@ ACCOUNT_REFUSES = [
     pytest.param(
         {"web_fleet_instance_type": "c7g.24xlarge"}, "web_fleet_instance_type", id="instance-type-not-offered"
     ),
+    # One of moto's own AMIs, built for x86_64: the default instance type (c7g) is Graviton, arm64.
+    pytest.param({"web_fleet_ami_id": "ami-03cf127a"}, "web_fleet_ami_id", id="ami-of-another-architecture"),
     pytest.param({"database_engine_version": "16.99"}, "database_engine_version", id="engine-version-not-orderable"),
     pytest.param({"database_instance_class": "db.r6g.huge"}, "database_instance_class", id="db-class-not-orderable"),
     pytest.param(

@@ -131,3 +131,42 @@ def test_shown_sorts_naturally_and_cuts_long_lists():
     assert shown(["11.10", "11.9", "12.1"]) == "11.9, 11.10, 12.1"
     assert shown([]) == "none"
     assert shown([str(n) for n in range(20)]).endswith("(and 8 more)")
+
+
+def image_check(value="ami-0123456789abcdef0", architecture="arm64"):
+    return {"check": "image", "variable": "web_fleet_ami_id", "value": value, "architecture": architecture}
+
+
+def images(*found):
+    return {"Images": [{"ImageId": "ami-0123456789abcdef0", "State": s, "Architecture": a} for s, a in found]}
+
+
+def test_an_ami_for_the_instance_types_architecture_passes(stubbed):
+    account = account_with(stubbed, "ec2", [("describe_images", images(("available", "arm64")), "ok")])
+    account_checks.image(account, image_check())
+    assert account.findings == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        pytest.param(("InvalidAMIID.NotFound", "error"), "is not an AMI this account can launch in eu-west-1",
+                     id="gone"),
+        pytest.param(("InvalidAMIID.Malformed", "error"), "is not an AMI", id="malformed"),
+        pytest.param((images(), "ok"), "is not an AMI", id="not-shared-with-the-account"),
+        pytest.param((images(("deregistered", "arm64")), "ok"), "is deregistered", id="deregistered"),
+        pytest.param((images(("available", "x86_64")), "ok"), "is an x86_64 image, but the instance type runs arm64",
+                     id="other-architecture"),
+    ],
+)  # fmt: skip
+def test_an_ami_an_instance_cannot_start_from_is_refused(stubbed, answer, expected):
+    account = account_with(stubbed, "ec2", [("describe_images", *answer)])
+    account_checks.image(account, image_check())
+    [finding] = account.findings
+    assert finding["variable"] == "web_fleet_ami_id" and expected in finding["message"], finding
+
+
+def test_no_ami_given_asks_nothing(stubbed):
+    account = Account(stubbed.client, "eu-west-1")
+    account_checks.image(account, image_check(value=""))
+    assert account.findings == [] and account.calls == []
