@@ -191,10 +191,12 @@ def check_lang(cli, lang):
 
 
 def install_args(params):
-    """The arguments of install_database.php, in a fixed order."""
+    """The arguments of install_database.php, in a fixed order: (public ones, secret ones). The password goes to
+    the script on its standard input, not on its command line."""
     args = [f"--{cli_name}={params[name]}" for name, cli_name in CLI_OPTIONS if params[name] is not None]
     args.append("--agree-license")
-    return args
+    secret = [arg for arg in args if arg.startswith("--adminpass=")]
+    return [arg for arg in args if arg not in secret], secret
 
 
 def install_failure(result):
@@ -227,7 +229,8 @@ def ensure(cli, params, check_mode, warn):
         return False, code, before, before
     if check_mode:
         return True, code, before, {"installed": True, "db_version": code["version"]}
-    result = cli.run(INSTALLER, install_args(params), ok_rcs=None)
+    public, secret = install_args(params)
+    result = cli.run(INSTALLER, public, ok_rcs=None, secret_args=secret)
     if result.rc != 0:
         raise install_failure(result)
     if result.stderr.strip():
@@ -266,7 +269,7 @@ def main():
     except MoodleCLIError as e:
         kwargs = e.to_fail_kwargs()
         kwargs["msg"] = cli.redact(kwargs["msg"])
-        ran = any(command[-1] == "--agree-license" for command in cli.commands)
+        ran = any("--agree-license" in command for command in cli.commands)
         module.fail_json(changed=ran, commands=cli.commands, **kwargs)
     module.exit_json(
         changed=changed,

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +55,21 @@ from ansible_collections.lms.moodle.plugins.module_utils._moodle_cli.results imp
 
 DEFAULT_WEB_USER = "www-data"
 DEFAULT_TIMEOUT = 300
+
+# Prepended to a CLI script (php -d auto_prepend_file): appends the secret arguments read from stdin (a JSON list) to
+# its argv, as if they were on its command line (Moodle's scripts read $_SERVER['argv'], cli_get_params). A password
+# so reaches the script without being in the process list, the journal (runuser, sudo) or the commands the module
+# returns. Prepended, not wrapping: the script stays the top file, which Moodle's setup inspects.
+SECRET_ARGUMENTS_PHP = """<?php
+$lms_moodle_secret_arguments = json_decode(stream_get_contents(STDIN), true);
+if (!is_array($lms_moodle_secret_arguments)) {
+    fwrite(STDERR, "lms.moodle: no secret arguments on standard input\\n");
+    exit(2);
+}
+$_SERVER['argv'] = $argv = array_merge($_SERVER['argv'], $lms_moodle_secret_arguments);
+$_SERVER['argc'] = $argc = count($argv);
+unset($lms_moodle_secret_arguments);
+"""
 
 
 @dataclass
@@ -115,13 +132,35 @@ class MoodleCLI:
         """PHP with args, run as the web user (once prepare() found both)."""
         return [*(self.prefix or []), self.php or "php", *args]
 
-    def run(self, script: str, args: Sequence[str] = (), ok_rcs: Iterable[int] | None = (0,)) -> CLIResult:
-        """Run a CLI script; raise (classified, redacted) unless its exit code is in ok_rcs (None: accept any)."""
+    def run(
+        self,
+        script: str,
+        args: Sequence[str] = (),
+        ok_rcs: Iterable[int] | None = (0,),
+        secret_args: Sequence[str] = (),
+    ) -> CLIResult:
+        """Run a CLI script; raise (classified, redacted) unless its exit code is in ok_rcs (None: accept any).
+
+        secret_args (--adminpass=...) reach the script on its standard input (SECRET_ARGUMENTS_PHP), never on a
+        command line."""
         path = self.prepare().script(script)
         if not os.path.isfile(path):
             raise MoodleLayoutError(f"CLI script {script} not found in {self.layout.dirroot}")
-        argv = self.php_argv(path, *args)
-        return self.execute(argv, self.redact(argv), script, ok_rcs)
+        if not secret_args:
+            argv = self.php_argv(path, *args)
+            return self.execute(argv, self.redact(argv), script, ok_rcs)
+        for secret in secret_args:
+            self.add_secret(secret.partition("=")[2] or secret)
+        # The code is no secret; the web user reads it. Removed once the script has run.
+        with tempfile.NamedTemporaryFile("w", prefix="lms-moodle-arguments-", suffix=".php", delete=False) as handle:
+            handle.write(SECRET_ARGUMENTS_PHP)
+        try:
+            os.chmod(handle.name, 0o644)
+            argv = self.php_argv("-d", f"auto_prepend_file={handle.name}", path, *args)
+            shown = self.redact([*self.php_argv(path, *args), "<secret arguments on standard input>"])
+            return self.execute(argv, shown, script, ok_rcs, json.dumps(list(secret_args)))
+        finally:
+            os.unlink(handle.name)
 
     def run_php_code(
         self, code: str, label: str, input_text: str | None = None, ok_rcs: Iterable[int] | None = (0,)

@@ -104,6 +104,8 @@ class FakeMoodle:
         self.installed_with: dict[str, str | bool] | None = None
         self.purged = 0
         self.inputs: list[str | None] = []  # the standard input of each call (None: none)
+        self.command_lines: list[list[str]] = []  # each process's real argv, as the process list shows it
+        self.inputs_raw: list[str | None] = []  # and its real standard input
         self.muc = FakeMUC()
 
     # -- state helpers ------------------------------------------------------------------------------------------
@@ -125,6 +127,12 @@ class FakeMoodle:
     def __call__(self, argv, timeout, cwd=None, input_text=None):
         argv = list(argv)
         assert argv[0].endswith("php"), argv  # no runuser prefix when running as the web user
+        self.command_lines.append(argv)
+        self.inputs_raw.append(input_text)
+        if argv[1] == "-d" and argv[2].startswith("auto_prepend_file="):
+            # A CLI script with secret arguments on stdin: the script sees them as if they were on its command line.
+            assert Path(argv[2].partition("=")[2]).read_text() == runner.SECRET_ARGUMENTS_PHP
+            argv, input_text = [argv[0], *argv[3:], *json.loads(input_text)], None
         self.calls.append(argv)
         self.inputs.append(input_text)
         script = "php -r" if argv[1] == "-r" else os.path.basename(argv[1])
