@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ansible_env import ROOT
+from tests.integration.bad_inputs_aws import MORE_BAD_INPUTS
 from tests.integration.refusals import assert_each_refused, pack
 
 VALID = {"moodle_environment": "validation"}
@@ -114,6 +115,11 @@ BAD_INPUTS = [
     ),
     pytest.param({"moodle_domain_name": "moodle_example.edu"}, "certificate_domain_name", id="domain-name-illegal"),
     pytest.param(
+        {"moodle_domain_name": "Moodle.Example.edu", "moodle_hosted_zone": "example.edu"},
+        "moodle_domain_name",
+        id="domain-name-upper-case",
+    ),
+    pytest.param(
         {
             "moodle_domain_name": "moodle.example.edu",
             "certificate_request": False,
@@ -172,11 +178,25 @@ BAD_INPUTS = [
     pytest.param({"database_log_exports": ["slowquery"]}, "database_log_exports", id="mysql-logs-on-postgresql"),
     pytest.param({"moodle_tags": {"aws:owner": "it"}}, "moodle_tags", id="tag-key-aws-prefix"),
     pytest.param({"network_tags": {"AWS:cost": "x"}}, "network_tags", id="role-tag-key-aws-prefix"),
+    pytest.param({"moodle_tags": "Owner=it"}, "moodle_tags", id="tags-as-a-string"),
+    # A list option given as a string passes Ansible's spec check (split at commas) and broke the first loop.
+    pytest.param({"cdn_aliases": "moodle.example.edu"}, "cdn_aliases", id="cdn-aliases-as-a-string"),
+    pytest.param(
+        {"certificate_subject_alternative_names": "www.example.edu"},
+        "certificate_subject_alternative_names",
+        id="certificate-names-as-a-string",
+    ),
+    pytest.param(
+        {"network_app_subnet_cidrs": "10.0.4.0/22,10.0.8.0/22"}, "network_app_subnet_cidrs", id="cidrs-string"
+    ),
+    pytest.param({"database_cluster_parameters": ["x=1"]}, "database_cluster_parameters", id="db-parameters-as-a-list"),
+    pytest.param({"moodle_tags": {"x" * 130: "it"}}, "moodle_tags", id="tag-key-too-long"),
+    pytest.param({"database_tags": {"Owner": "it<dept>"}}, "database_tags", id="tag-value-characters"),
     pytest.param({"web_fleet_ansible_core_version": "latest"}, "web_fleet_ansible_core_version", id="core-latest"),
 ]
 
 
-@pytest.mark.parametrize("cases", pack(BAD_INPUTS))
+@pytest.mark.parametrize("cases", pack(BAD_INPUTS + MORE_BAD_INPUTS))
 def test_bad_input_fails_before_any_aws_call(moto, run_playbook, cases):
     """Each case's mistake is refused by its own role, naming its variable; the cases of a run touch different roles."""
     extra_vars = dict(VALID)
@@ -249,6 +269,15 @@ PLAYBOOK_CASES = [
     ),
     # The host roles' settings too, before provisioning (the nodes do not exist yet).
     pytest.param("site.yml", {"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit", id="site-php-size"),
+    # YAML reads an unquoted 4.10 as 4.1, a string-shaped list as a string.
+    pytest.param("site.yml", {"moodle_release": 4.10}, "moodle_release", id="site-release-name-a-number"),
+    pytest.param("site.yml", {"moodle_plugins": "local_greetings"}, "moodle_plugins", id="site-plugins-a-string"),
+    # Node settings site.yml finds before provisioning, with the controller's time zone database and systemd.
+    pytest.param("site.yml", {"webserver_php_timezone": "Europe/Londn"}, "webserver_php_timezone", id="site-tz-typo"),
+    pytest.param("site.yml", {"moodle_cron_schedule": "*/5 * * * *"}, "moodle_cron_schedule", id="site-crontab"),
+    pytest.param(
+        "site.yml", {"shared_storage_directory_mode": 504}, "shared_storage_directory_mode", id="site-mode-int"
+    ),
     # release.yml: the plugins published with a release are checked as the moodle role checks them on the nodes.
     pytest.param(
         "release.yml",
@@ -256,6 +285,7 @@ PLAYBOOK_CASES = [
         "release_plugins (moodle_plugins)",
         id="release-plugin-unknown-key",
     ),
+    pytest.param("site.yml", {"release_bucket": "s3://my-bucket"}, "release_bucket", id="site-release-bucket-url"),
     # teardown.yml: the confirmation is the environment's own name; every role's input is checked before a removal.
     pytest.param("teardown.yml", {}, "teardown_confirm", id="teardown-unconfirmed"),
     pytest.param("teardown.yml", {"teardown_confirm": "prod"}, "teardown_confirm", id="teardown-other-environment"),
@@ -288,8 +318,10 @@ def test_site_and_teardown_refuse_bad_input_before_a_change(moto, run_playbook, 
     assert result.returncode != 0, result.output
     failure = " ".join(result.failure().split())
     assert variable in failure, f"the failure does not name {variable}:\n{result.failure()}"
-    # Only the role given the mistake refuses: the others (site.yml's host roles too) accept the defaults.
-    assert "role(s) refused" not in failure or "1 role(s) refused" in failure, result.failure()
+    # Only the role given the mistake refuses: the others (site.yml's host roles too) accept the defaults. A site-wide
+    # moodle_* variable is every role's that uses it (moodle_release is the release role's release_name too).
+    single = "role(s) refused" not in failure or "1 role(s) refused" in failure or variable.startswith("moodle_")
+    assert single, result.failure()
     assert mutating == [], f"AWS was changed before the input was refused: {mutating}"
 
 
