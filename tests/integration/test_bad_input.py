@@ -8,6 +8,9 @@ role's refusal is reported on its own, and each case is checked against its own 
 
 from __future__ import annotations
 
+import tarfile
+from pathlib import Path
+
 import pytest
 
 from tests.ansible_env import ROOT
@@ -107,6 +110,16 @@ BAD_INPUTS = [
     pytest.param({"file_system_transition_to_ia": "AFTER_2_DAYS"}, "file_system_transition_to_ia", id="efs-ia"),
     pytest.param({"file_system_backup": "yes"}, "file_system_backup", id="efs-backup-choice"),
     pytest.param({"moodle_wwwroot": "https://moodle.example.edu/"}, "parameters_wwwroot", id="wwwroot-trailing-slash"),
+    pytest.param(
+        {"moodle_domain_name": "moodle.example.edu", "moodle_wwwroot": "https://lms.example.edu"},
+        "moodle_wwwroot",
+        id="wwwroot-of-another-host",
+    ),
+    pytest.param(
+        {"moodle_domain_name": "moodle.example.edu", "moodle_wwwroot": "http://moodle.example.edu"},
+        "moodle_wwwroot",
+        id="wwwroot-http-with-a-certificate",
+    ),
     pytest.param({"parameters_extra": {"flat": "x"}}, "parameters_extra", id="parameter-key-without-group"),
     pytest.param(
         {"moodle_domain_name": "moodle.example.org", "moodle_hosted_zone": "example.edu"},
@@ -215,14 +228,20 @@ def test_bad_input_fails_before_any_aws_call(moto, run_playbook, cases):
     assert requests == [], f"AWS was called before the input was rejected: {[r.get('url') for r in requests]}"
 
 
+def release_archive(path: Path) -> Path:
+    """A Moodle release archive as the release role checks it: a gzip'd tar with moodle/version.php."""
+    with tarfile.open(path, "w:gz") as archive:
+        archive.add(ROOT / "tests" / "moodle" / "standin" / "version.php", arcname="moodle/version.php")
+    return path
+
+
 # Every one of these would drain every web node at once (two nodes here), or crash Ansible (abc).
 DEPLOY_SERIALS = [0, "0", "0%", "150%", "100%", 2, "abc", "-1"]
 
 
 @pytest.mark.parametrize("serial", DEPLOY_SERIALS, ids=str)
 def test_a_deploy_that_would_drain_every_node_at_once_is_refused_before_any_call(moto, run_playbook, tmp_path, serial):
-    archive = tmp_path / "release.tgz"
-    archive.write_bytes(b"not reached")
+    archive = release_archive(tmp_path / "release.tgz")
     moto.start_recording()
 
     result = run_playbook(
@@ -245,8 +264,7 @@ def test_a_deploy_that_would_drain_every_node_at_once_is_refused_before_any_call
     ],
 )
 def test_a_release_checksum_the_local_source_cannot_match_is_refused(moto, run_playbook, tmp_path, source, checksum):
-    archive = tmp_path / "release.tgz"
-    archive.write_bytes(b"an archive whose checksum is not the one given")
+    archive = release_archive(tmp_path / "release.tgz")
     path = archive if source == "archive" else ROOT / "tests" / "moodle" / "standin"
     moto.start_recording()
 
@@ -334,8 +352,7 @@ def test_site_and_teardown_refuse_bad_input_before_a_change(moto, run_playbook, 
     ],
 )
 def test_an_upgrade_with_a_bad_release_is_refused_before_a_change(moto, run_playbook, tmp_path, overrides, variable):
-    archive = tmp_path / "moodle.tgz"
-    archive.write_bytes(b"a release")
+    archive = release_archive(tmp_path / "moodle.tgz")
     moto.start_recording()
 
     result = run_playbook(
@@ -365,3 +382,19 @@ def test_site_reports_the_aws_release_and_host_mistakes_together_before_provisio
     assert_each_refused(result.failure(), cases)
     assert "5 role(s) refused their input" in " ".join(result.failure().split()), result.failure()
     assert moto.recorded_requests() == []
+
+
+@pytest.mark.parametrize("content", [b"<html>Moodle downloads</html>", b""], ids=["saved-page", "empty"])
+def test_a_file_named_tgz_that_is_no_moodle_release_is_refused_before_provisioning(
+    moto, run_playbook, tmp_path, content
+):
+    """A saved download page (or an empty file) named .tgz: found before AWS is built, not by the nodes after it."""
+    page = tmp_path / "moodle-4.5.tgz"
+    page.write_bytes(content)
+    moto.start_recording()
+
+    result = run_playbook("site.yml", {**VALID, "moodle_source": str(page)})
+
+    assert result.returncode != 0, result.output
+    assert "moodle_source" in result.failure() and "not a Moodle release archive" in result.failure(), result.failure()
+    assert moto.mutating_requests() == []
