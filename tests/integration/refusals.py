@@ -82,7 +82,7 @@ def pack(cases: list) -> list:
                 break
         else:
             runs.append((set(owners), [case]))
-    return [pytest.param([c.values for c in batch], id="+".join(c.id for c in batch)) for _, batch in runs]
+    return [pytest.param([c.values for c in batch], id="+".join(c.id for c in batch)) for _owners, batch in runs]
 
 
 def refusals(failure: str) -> dict[str, str]:

@@ -66,7 +66,7 @@ def test_a_value_the_account_refuses_stops_provision_before_any_change(moto, run
     """Each case's value is refused, naming its variable, and nothing else is; a run's cases touch different roles,
     as in test_bad_input."""
     extra_vars = dict(VALID)
-    for overrides, _ in cases:
+    for overrides, _variable in cases:
         extra_vars.update(overrides)
     moto.start_recording()
 
@@ -74,7 +74,7 @@ def test_a_value_the_account_refuses_stops_provision_before_any_change(moto, run
 
     mutating = moto.mutating_requests()
     assert result.returncode != 0, result.output
-    assert_account_refused(result.failure(), {variable for _, variable in cases})
+    assert_account_refused(result.failure(), {variable for _overrides, variable in cases})
     assert mutating == [], f"AWS was changed before the value was refused: {mutating}"
 
 

@@ -213,7 +213,7 @@ BAD_INPUTS = [
 def test_bad_input_fails_before_any_aws_call(moto, run_playbook, cases):
     """Each case's mistake is refused by its own role, naming its variable; the cases of a run touch different roles."""
     extra_vars = dict(VALID)
-    for overrides, _ in cases:
+    for overrides, _variable in cases:
         extra_vars.update(overrides)
     extra_vars = {key: value for key, value in extra_vars.items() if value is not None}
     moto.start_recording()
@@ -376,7 +376,9 @@ def test_site_reports_the_aws_release_and_host_mistakes_together_before_provisio
     ]
     moto.start_recording()
 
-    result = run_playbook("site.yml", {**VALID, **{k: v for overrides, _ in cases for k, v in overrides.items()}})
+    result = run_playbook(
+        "site.yml", {**VALID, **{k: v for overrides, _variable in cases for k, v in overrides.items()}}
+    )
 
     assert result.returncode != 0, result.output
     assert_each_refused(result.failure(), cases)
