@@ -117,3 +117,11 @@ def assert_account_refused(failure: str, variables: set[str]) -> None:
     findings = account_refusals(failure)
     assert all(names & variables for names in findings), f"a finding names none of {variables}:\n{failure}"
     assert all(any(v in names for names in findings) for v in variables), f"not every one of {variables}:\n{failure}"
+
+
+def merged(base: dict, cases: list[tuple[dict, str]]) -> dict:
+    """The extra vars of one run: base with every case's overrides (None: the variable left unset)."""
+    extra_vars = dict(base)
+    for overrides, _variable in cases:
+        extra_vars.update(overrides)
+    return {key: value for key, value in extra_vars.items() if value is not None}

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.ansible_env import ROOT
-from tests.integration.refusals import assert_account_refused, pack
+from tests.integration.refusals import assert_account_refused, merged, pack
 
 VALID = {"moodle_environment": "validation"}
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -65,9 +65,7 @@ ACCOUNT_REFUSES = [
 def test_a_value_the_account_refuses_stops_provision_before_any_change(moto, run_playbook, cases):
     """Each case's value is refused, naming its variable, and nothing else is; a run's cases touch different roles,
     as in test_bad_input."""
-    extra_vars = dict(VALID)
-    for overrides, _variable in cases:
-        extra_vars.update(overrides)
+    extra_vars = merged(VALID, cases)
     moto.start_recording()
 
     result = run_playbook("provision.yml", extra_vars)

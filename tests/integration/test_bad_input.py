@@ -15,7 +15,7 @@ import pytest
 
 from tests.ansible_env import ROOT
 from tests.integration.bad_inputs_aws import MORE_BAD_INPUTS
-from tests.integration.refusals import assert_each_refused, pack
+from tests.integration.refusals import assert_each_refused, merged, pack
 
 VALID = {"moodle_environment": "validation"}
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -212,10 +212,7 @@ BAD_INPUTS = [
 @pytest.mark.parametrize("cases", pack(BAD_INPUTS + MORE_BAD_INPUTS))
 def test_bad_input_fails_before_any_aws_call(moto, run_playbook, cases):
     """Each case's mistake is refused by its own role, naming its variable; the cases of a run touch different roles."""
-    extra_vars = dict(VALID)
-    for overrides, _variable in cases:
-        extra_vars.update(overrides)
-    extra_vars = {key: value for key, value in extra_vars.items() if value is not None}
+    extra_vars = merged(VALID, cases)
     moto.start_recording()
 
     result = run_playbook("provision.yml", extra_vars)
@@ -376,9 +373,7 @@ def test_site_reports_the_aws_release_and_host_mistakes_together_before_provisio
     ]
     moto.start_recording()
 
-    result = run_playbook(
-        "site.yml", {**VALID, **{k: v for overrides, _variable in cases for k, v in overrides.items()}}
-    )
+    result = run_playbook("site.yml", merged(VALID, cases))
 
     assert result.returncode != 0, result.output
     assert_each_refused(result.failure(), cases)
