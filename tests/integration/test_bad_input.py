@@ -97,6 +97,9 @@ BAD_INPUTS = [
     pytest.param({"database_reader_count": 16}, "database_reader_count", id="db-readers-16"),
     pytest.param({"database_master_username": "admin"}, "database_master_username", id="db-user-reserved"),
     pytest.param({"cache_application_engine": "memcached"}, "cache_application_engine", id="memcached-application"),
+    pytest.param(
+        {"cache_session_engine": "memcached"}, "cache_session_memcached_plaintext", id="memcached-sessions-plain"
+    ),
     pytest.param({"cache_session_node_type": "db.r6g.large"}, "cache_session_node_type", id="cache-node-type-db"),
     pytest.param({"cache_session_node_type": "cache.t2.micro"}, "cache_session_node_type", id="valkey-on-t2"),
     pytest.param({"cache_application_nodes": 7}, "cache_application_nodes", id="cache-nodes-7"),
@@ -272,27 +275,48 @@ def test_a_release_checksum_the_local_source_cannot_match_is_refused(moto, run_p
     assert moto.recorded_requests() == []
 
 
+# site.yml's input mistakes, packed like provision's (one per role per run): provision's roles, the release and the
+# host roles are checked before provisioning, each role's refusal naming its variable.
+SITE_INPUT_CASES = [
+    pytest.param({"network_vpc_cidr": "banana"}, "network_vpc_cidr", id="site-vpc-cidr"),
+    pytest.param({"cache_engine_versions": {"valkey": "latest"}}, "cache_engine_versions", id="site-cache"),
+    # The release site.yml publishes after provisioning is checked before it, with every AWS role.
+    pytest.param({"release_source": "/nonexistent/moodle.tgz"}, "release_source", id="site-release-missing"),
+    pytest.param({"release_bucket": "s3://my-bucket"}, "release_bucket", id="site-release-bucket-url"),
+    # The host roles' settings too, before provisioning (the nodes do not exist yet).
+    pytest.param({"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit", id="site-php-size"),
+    # Node settings site.yml finds before provisioning, with the controller's time zone database and systemd.
+    pytest.param({"webserver_php_timezone": "Europe/Londn"}, "webserver_php_timezone", id="site-tz-typo"),
+    pytest.param({"shared_storage_directory_mode": 504}, "shared_storage_directory_mode", id="site-mode-int"),
+    # YAML reads an unquoted 4.10 as 4.1, a string-shaped list as a string.
+    pytest.param({"moodle_release": 4.10}, "moodle_release", id="site-release-name-a-number"),
+    pytest.param({"moodle_plugins": "local_greetings"}, "moodle_plugins", id="site-plugins-a-string"),
+    pytest.param({"moodle_cron_schedule": "*/5 * * * *"}, "moodle_cron_schedule", id="site-crontab"),
+]
+
+
+@pytest.mark.parametrize("cases", pack(SITE_INPUT_CASES))
+def test_site_refuses_bad_input_before_provisioning(moto, run_playbook, cases):
+    """Each case's own role refuses it, naming its variable, and no other role refuses anything (a site-wide moodle_*
+    variable, which runs alone, is every role's that uses it: moodle_release is the release role's release_name too)."""
+    moto.start_recording()
+
+    # A release that exists: site.yml checks it with the AWS roles, before provisioning.
+    release = {"moodle_source": str(ROOT / "tests" / "moodle" / "standin")}
+    result = run_playbook("site.yml", merged({**VALID, **release}, cases))
+
+    assert result.returncode != 0, result.output
+    assert_each_refused(result.failure(), cases)
+    failure = " ".join(result.failure().split())
+    if not any(variable.startswith("moodle_") for _overrides, variable in cases):
+        assert f"{len(cases)} role(s) refused" in failure, failure
+    assert moto.mutating_requests() == [], "AWS was changed before the input was refused"
+
+
 PLAYBOOK_CASES = [
-    # site.yml: provision's checks come first, then the account's; nothing is created either way.
-    pytest.param("site.yml", {"network_vpc_cidr": "banana"}, "network_vpc_cidr", id="site-vpc-cidr"),
+    # site.yml: the account's answers, after every role's input passed; nothing is created either way.
     pytest.param("site.yml", {"aws_region": "eu-wset-1"}, "aws_region", id="site-region-unknown"),
     pytest.param("site.yml", {"web_fleet_instance_type": "c7g.24xlarge"}, "web_fleet_instance_type", id="site-type"),
-    pytest.param("site.yml", {"cache_engine_versions": {"valkey": "latest"}}, "cache_engine_versions", id="site-cache"),
-    # The release site.yml publishes after provisioning is checked before it, with every AWS role.
-    pytest.param(
-        "site.yml", {"release_source": "/nonexistent/moodle.tgz"}, "release_source", id="site-release-missing"
-    ),
-    # The host roles' settings too, before provisioning (the nodes do not exist yet).
-    pytest.param("site.yml", {"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit", id="site-php-size"),
-    # YAML reads an unquoted 4.10 as 4.1, a string-shaped list as a string.
-    pytest.param("site.yml", {"moodle_release": 4.10}, "moodle_release", id="site-release-name-a-number"),
-    pytest.param("site.yml", {"moodle_plugins": "local_greetings"}, "moodle_plugins", id="site-plugins-a-string"),
-    # Node settings site.yml finds before provisioning, with the controller's time zone database and systemd.
-    pytest.param("site.yml", {"webserver_php_timezone": "Europe/Londn"}, "webserver_php_timezone", id="site-tz-typo"),
-    pytest.param("site.yml", {"moodle_cron_schedule": "*/5 * * * *"}, "moodle_cron_schedule", id="site-crontab"),
-    pytest.param(
-        "site.yml", {"shared_storage_directory_mode": 504}, "shared_storage_directory_mode", id="site-mode-int"
-    ),
     # release.yml: the plugins published with a release are checked as the moodle role checks them on the nodes.
     pytest.param(
         "release.yml",
