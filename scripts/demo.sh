@@ -70,7 +70,7 @@ playbook playbooks/site.yml
 
 echo
 echo "Checked against the reference architecture and the design decisions (moto at $endpoint):"
-"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$endpoint"
+"$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$endpoint" --alb-ingress cdn
 "$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$endpoint" \
   --session valkey:node:1 --application valkey:node:1 --wwwroot "http://127.0.0.1:$http_port"
 "$python" -m tests.verify.edge_checks --environment "$environment" --endpoint-url "$endpoint" \

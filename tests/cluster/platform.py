@@ -85,11 +85,12 @@ class Platform:
             PATH=f"{VENV_BIN}:{os.environ['PATH']}",
         )
 
-    def run(self, *command: str, timeout: int = 1800) -> Run:
+    def run(self, *command: str, timeout: int = 1800, env: dict[str, str] | None = None) -> Run:
         started = time.monotonic()
         result = subprocess.run(
-            list(command), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
-        )
+            list(command), cwd=ROOT, env={**self.env, **(env or {})}, capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )  # fmt: skip
         return Run(result.returncode, result.stdout + result.stderr, time.monotonic() - started)
 
     def interrupt(self, pattern: str, *command: str, timeout: int = 1800) -> Run:
@@ -182,6 +183,28 @@ class Platform:
                 return states
             time.sleep(0.5)
         raise AssertionError(f"HAProxy never reached {wanted}: {states}")
+
+    def secret_values(self) -> set[str]:
+        """Every value kept in the environment's Secrets Manager secrets: each whole secret string and, for JSON
+        secrets, their password and auth_token values."""
+        client = boto3.client(
+            "secretsmanager", endpoint_url=self.moto_url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        values = set()
+        for page in client.get_paginator("list_secrets").paginate():
+            for entry in page["SecretList"]:
+                text = client.get_secret_value(SecretId=entry["ARN"])["SecretString"]
+                values.add(text)
+                try:
+                    fields = json.loads(text)
+                except ValueError:
+                    continue
+                if isinstance(fields, dict):
+                    values.update(
+                        v for k, v in fields.items() if k in ("password", "auth_token") and isinstance(v, str)
+                    )
+        return {value for value in values if len(value) >= 12}
 
     def admin(self) -> tuple[str, str]:
         client = boto3.client(

@@ -12,6 +12,7 @@ import time
 
 import boto3
 
+from tests.cluster import exposure
 from tests.cluster.loadgen import Load
 from tests.cluster.platform import LOGGED_IN, replace
 
@@ -45,14 +46,62 @@ def test_an_interrupted_demo_resumes_and_ends_on_the_login_page(platform):
 
 
 def test_a_second_demo_changes_nothing_and_ends_on_the_login_page(platform):
-    run = platform.run("bash", "scripts/demo.sh")
+    # At -vvv, where Ansible shows every command it runs and every result no_log does not hide.
+    run = platform.run("bash", "scripts/demo.sh", env={"ANSIBLE_VERBOSITY": "3"})
 
     assert run.returncode == 0, run.output[-6000:]
+    secrets = platform.secret_values()
+    assert len(secrets) >= 3, "the master, admin and cache credentials at least"
+    leaked = [f"{value[:3]}… at {run.output.index(value)}" for value in secrets if value in run.output]
+    assert not leaked, f"secret values in the -vvv output of the second demo: {leaked}"
+    for node in WEB:
+        journal = platform.exec(node, "journalctl", "--no-pager", "-o", "cat")
+        assert not [value for value in secrets if value in journal], f"a secret value in the journal of {node}"
     assert run.output.count("PLAY RECAP") == 2, "platform.yml and site.yml"
     assert run.changed() == {}, run.changed()
     assert "Login page: answers (HTTP 200)" in run.output
     assert 'id="login"' in login_page(platform)
     print(f"second demo: {run.seconds:.0f} s, changed=0 on {sorted(run.recap)}")
+
+
+def test_the_load_balancer_shows_no_internals_and_sends_the_security_headers(platform):
+    planted = exposure.plant(platform, WEB, exposure.DENIED + exposure.SERVED)
+    try:
+        answers = {path: exposure.ask(f"{platform.url}/{path}") for path in exposure.DENIED}
+        served = {path: exposure.ask(f"{platform.url}/{path}").status for path in exposure.SERVED}
+    finally:
+        exposure.remove(platform, WEB, planted)
+    exposed = {
+        path: answer.status
+        for path, answer in answers.items()
+        if answer.status != "404" or exposure.MARKER in answer.body
+    }
+    assert not exposed, f"answered other than 404: {exposed}"
+    assert set(served.values()) == {"200"}, served
+
+    # The node-only pages, asked through the load balancer as if from the node itself.
+    for path in ("/server-status", "/fpm-status", "/fpm-ping"):
+        answer = exposure.ask(f"{platform.url}{path}", "X-Forwarded-For: 127.0.0.1")
+        assert answer.status == "403", f"{path} with a forged X-Forwarded-For: {answer.status} {answer.body[:300]}"
+    assert exposure.ask(f"{platform.url}/login/index.php", method="TRACE").status == "405"
+
+    # The health check tells the internet healthy or not, nothing more; the node itself still gets the details.
+    health = exposure.ask(f"{platform.url}/healthz.php", "X-Forwarded-For: 127.0.0.1")
+    assert (health.status, health.body.strip()) == ("200", '{"status":"ok"}'), health
+    assert "no-store" in health.headers.get("cache-control", "")
+    assert '"php":"8.' in platform.exec("web-1", "curl", "-s", "http://127.0.0.1/healthz.php")
+
+    login = exposure.ask(f"{platform.url}/login/index.php")
+    assert login.status == "200"
+    headers = login.headers
+    assert headers.get("x-content-type-options") == "nosniff"
+    assert headers.get("referrer-policy") == "strict-origin-when-cross-origin"
+    assert headers.get("content-security-policy") == "frame-ancestors 'self'"
+    assert headers.get("server") == "Apache", "the Server header names a version"
+    assert "x-powered-by" not in headers, "PHP names its version"
+    # The local platform serves plain HTTP: no HSTS (it would pin browsers to an HTTPS the site does not have).
+    assert "strict-transport-security" not in headers
+    print(f"{len(answers)} internal paths answered 404, {len(served)} controls 200; headers {sorted(headers)}")
 
 
 def test_a_login_survives_when_haproxy_sends_the_next_request_to_the_other_node(platform):

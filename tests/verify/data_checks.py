@@ -89,6 +89,8 @@ def check_database(api, args, subnets: set[str], groups: dict, report: Report) -
     report.check(
         all((c == "db.serverless") == (args.mode == "serverless") for c in classes), f"instance classes {classes}"
     )
+    upgrading = [i["DBInstanceIdentifier"] for i in instances["DBInstances"] if i.get("AutoMinorVersionUpgrade", True)]
+    report.check(not upgrading, f"automatic minor upgrades on {upgrading}, although the engine version is pinned")
     writers = [m for m in cluster["DBClusterMembers"] if m["IsClusterWriter"]]
     report.check(len(writers) == 1, f"{len(writers)} writers in the cluster")
     secret = json.loads(

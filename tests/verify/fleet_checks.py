@@ -22,15 +22,25 @@ from tests.verify import cli, network_checks
 from tests.verify.network_checks import Report, owner_filters
 
 SERVICES = ("ec2", "iam", "s3", "autoscaling", "cloudwatch", "logs", "ssm", "sts", "elbv2")
-SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 DEBIAN_PARAMETER = "/aws/service/debian/release/bookworm/latest/{}"
 # The reference's alarms (04-web CPUAlarmHigh / CPUAlarmLow) and their policies' adjustments.
 ALARMS = {
     "cpu-high": ("GreaterThanThreshold", 75.0, "scale-out", 1),
     "cpu-low": ("LessThanThreshold", 25.0, "scale-in", -1),
 }
-# Actions that accept no resource narrower than "*" (none is needed today); anything else must be scoped.
-STAR_ALLOWED: set[str] = set()
+# The SSM agent's actions, which accept no resource narrower than "*" and reach no parameter or secret; anything
+# else must be scoped. ssm:GetParameter(s) on "*" (in AmazonSSMManagedInstanceCore) is what must not come back.
+STAR_ALLOWED = {
+    "ssm:UpdateInstanceInformation", "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:DescribeAssociation",
+    "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus", "ssm:GetDocument", "ssm:DescribeDocument",
+    "ssm:PutInventory", "ssm:PutComplianceItems",
+    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages", "ec2messages:SendReply",
+}  # fmt: skip
+# The secrets a node reads, by name under <environment>/moodle/: not the administrator's nor the origin-verify value.
+NODE_SECRETS = ("database", "cache/session", "cache/application")
 
 
 def clients(region: str, endpoint_url: str | None) -> dict:
@@ -56,7 +66,7 @@ def check_iam(api, environment: str, report: Report) -> None:
         [s["Principal"].get("Service") for s in trust] == ["ec2.amazonaws.com"], f"role trust is not EC2: {trust}"
     )
     attached = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]]
-    report.check(attached == [SSM_CORE], f"managed policies {attached}, expected only AmazonSSMManagedInstanceCore")
+    report.check(attached == [], f"managed policies {attached}: each grants more than the node's own (none expected)")
     inline = iam.list_role_policies(RoleName=name)["PolicyNames"]
     report.check(len(inline) == 1, f"inline policies {inline}")
     actions: dict[str, list[str]] = {}
@@ -80,7 +90,6 @@ def check_scopes(actions: dict[str, list[str]], environment: str, account: str, 
     expected_suffixes = {
         "ssm:GetParameter": f":parameter/{environment}/moodle/*",
         "ssm:GetParametersByPath": f":parameter/{environment}/moodle",
-        "secretsmanager:GetSecretValue": f":secret:{environment}/moodle/*",
         "s3:GetObject": f"{bucket}/*",
         "s3:ListBucket": bucket,
         "logs:PutLogEvents": f":log-group:/{environment}/moodle/web:*",
@@ -92,7 +101,19 @@ def check_scopes(actions: dict[str, list[str]], environment: str, account: str, 
         report.check(
             all(environment in r for r in resources), f"{action} reaches beyond environment {environment}: {resources}"
         )
-    unexpected = sorted(a for a in actions if a.split(":")[0] not in ("ssm", "secretsmanager", "s3", "logs"))
+    secrets = {r.split(":secret:", 1)[-1] for r in actions.get("secretsmanager:GetSecretValue", [])}
+    wanted = {f"{environment}/moodle/{name}-??????" for name in NODE_SECRETS}
+    report.check(secrets == wanted, f"the nodes read the secrets {sorted(secrets)}, expected exactly {sorted(wanted)}")
+    for action in ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "secretsmanager:GetSecretValue"):
+        report.check(
+            all(environment in r for r in actions.get(action, [])),
+            f"{action} on {actions.get(action)}: beyond the environment",
+        )
+    unexpected = sorted(
+        a
+        for a in actions
+        if a.split(":")[0] not in ("ssm", "secretsmanager", "s3", "logs", "ssmmessages", "ec2messages")
+    )
     report.check(not unexpected, f"unexpected actions {unexpected}")
     writes = sorted(a for a in actions if a.startswith("s3:") and not a.startswith(("s3:Get", "s3:List")))
     report.check(not writes, f"the nodes can write to S3: {writes}")
@@ -109,6 +130,17 @@ def check_bucket(api, environment: str, report: Report, plain_http: bool = False
     report.check(all(block.values()) and len(block) == 4, f"public access block {block}")
     versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status")
     report.check(versioning == "Enabled", f"bucket versioning {versioning}")
+    # The SSM connection's transfers (config.php among them) under <instance id>/, deleted versions included.
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    transfers = [
+        r for r in rules if r.get("Filter", {}).get("Prefix", r.get("Prefix")) == "i-" and r["Status"] == "Enabled"
+    ]
+    report.check(
+        bool(transfers)
+        and transfers[0].get("Expiration", {}).get("Days") == 1
+        and transfers[0].get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") == 1,
+        f"no rule expires the SSM transfers (prefix i-) and their old versions within a day: {rules}",
+    )
     if plain_http:
         # web_fleet_bucket_require_tls=false (a plain-HTTP stand-in such as moto): no policy at all.
         try:

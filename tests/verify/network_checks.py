@@ -25,6 +25,7 @@ REFERENCE_CIDRS = {
 }
 DATABASE_PORTS = {"aurora-postgresql": 5432, "aurora-mysql": 3306}
 CACHE_PORTS = {"redis": 6379, "valkey": 6379, "memcached": 11211}
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 
 
 def clients(region: str, endpoint_url: str | None, services: tuple[str, ...] = ("ec2", "logs", "iam")) -> dict:
@@ -51,6 +52,7 @@ def permission_set(permissions: list[dict]) -> set[tuple]:
         ports = (perm["IpProtocol"], perm.get("FromPort"), perm.get("ToPort"))
         result.update((*ports, r["CidrIp"]) for r in perm.get("IpRanges", []))
         result.update((*ports, p["GroupId"]) for p in perm.get("UserIdGroupPairs", []))
+        result.update((*ports, p["PrefixListId"]) for p in perm.get("PrefixListIds", []))
     return result
 
 
@@ -135,13 +137,18 @@ def check_gateways_and_routes(ec2, vpc_id: str, by_tier: dict, nat_mode: str, re
                 )
 
 
-def expected_rules(groups: dict[str, str], database_engine: str, cache_engines: list[str], serverless: bool) -> dict:
+def expected_rules(
+    groups: dict[str, str], database_engine: str, cache_engines: list[str], serverless: bool, cloudfront: str = ""
+) -> dict:
+    """Each group's (ingress, egress) rules. With `cloudfront` (the id of CloudFront's origin-facing prefix list),
+    the load balancer takes traffic from it alone, in one rule over 80-443."""
+
     def tcp(port: int, source: str) -> tuple:
         return ("tcp", port, port, source)
 
     return {
         "alb": (
-            {tcp(80, "0.0.0.0/0"), tcp(443, "0.0.0.0/0")},
+            {("tcp", 80, 443, cloudfront)} if cloudfront else {tcp(80, "0.0.0.0/0"), tcp(443, "0.0.0.0/0")},
             {tcp(80, groups["web"]), tcp(443, groups["web"])},
         ),
         "web": ({tcp(80, groups["alb"]), tcp(443, groups["alb"])}, {("-1", None, None, "0.0.0.0/0")}),
@@ -168,7 +175,15 @@ def check_security_groups(ec2, args, vpc_id: str, report: Report) -> None:
     if set(by_name) != {"alb", "web", "database", "cache", "efs"}:
         return
     ids = {name: group["GroupId"] for name, group in by_name.items()}
-    for name, (ingress, egress) in expected_rules(ids, database_engine, cache_engines, args.cache_serverless).items():
+    cloudfront = ""
+    if args.alb_ingress == "cdn":
+        lists = ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}]
+        )["PrefixLists"]
+        report.check(len(lists) == 1, f"the region has no prefix list {CLOUDFRONT_PREFIX_LIST}")
+        cloudfront = lists[0]["PrefixListId"] if lists else "pl-missing"
+    rules = expected_rules(ids, database_engine, cache_engines, args.cache_serverless, cloudfront)
+    for name, (ingress, egress) in rules.items():
         got_in = permission_set(by_name[name]["IpPermissions"])
         got_out = permission_set(by_name[name]["IpPermissionsEgress"])
         report.check(got_in == ingress, f"{name} ingress {sorted(map(str, got_in))} != {sorted(map(str, ingress))}")
@@ -192,6 +207,12 @@ def check_flow_log(api, environment: str, vpc_id: str, report: Report) -> None:
     role = api["iam"].get_role(RoleName=role_name)["Role"]
     principals = [s["Principal"].get("Service") for s in role["AssumeRolePolicyDocument"]["Statement"]]
     report.check(principals == ["vpc-flow-logs.amazonaws.com"], f"delivery role trusts {principals}")
+    account = group["arn"].split(":")[4] if group else ""
+    conditions = [s.get("Condition", {}) for s in role["AssumeRolePolicyDocument"]["Statement"]]
+    report.check(
+        bool(account) and all(c.get("StringEquals", {}).get("aws:SourceAccount") == account for c in conditions),
+        f"the delivery role may serve another account's flow logs (no aws:SourceAccount {account}): {conditions}",
+    )
     resources = []
     for policy_name in api["iam"].list_role_policies(RoleName=role_name)["PolicyNames"]:
         document = api["iam"].get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
@@ -246,6 +267,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-engine", choices=sorted(DATABASE_PORTS), default="aurora-postgresql")
     parser.add_argument("--cache-engines", nargs="+", choices=sorted(CACHE_PORTS), default=["valkey"])
     parser.add_argument("--cache-serverless", action="store_true", help="a cache is serverless (reader ports)")
+    parser.add_argument(
+        "--alb-ingress", choices=["internet", "cdn"], default="internet",
+        help="who reaches the load balancer: the internet, or CloudFront's origin-facing prefix list (CDN on)",
+    )  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

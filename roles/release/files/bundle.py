@@ -30,6 +30,12 @@ from pathlib import Path
 import yaml
 
 
+def galaxy_env(**extra: str) -> dict[str, str]:
+    """The environment for ansible-galaxy: a playbook run at -vvv (ANSIBLE_VERBOSITY=3) would make it print its
+    config file and more into the JSON it answers."""
+    return dict(os.environ, ANSIBLE_VERBOSITY="0", **extra)
+
+
 def installed(paths: str) -> dict[str, Path]:
     galaxy = Path(sys.executable).with_name("ansible-galaxy")
     listing = subprocess.run(
@@ -37,7 +43,7 @@ def installed(paths: str) -> dict[str, Path]:
         check=True,
         capture_output=True,
         text=True,
-        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=paths),
+        env=galaxy_env(ANSIBLE_COLLECTIONS_PATH=paths),
     )
     found: dict[str, Path] = {}
     # ansible-galaxy lists the paths in precedence order; the first one holding a collection wins.
@@ -70,11 +76,11 @@ def materialise(fqcn: str, path: Path, work: Path) -> Path:
     galaxy = Path(sys.executable).with_name("ansible-galaxy")
     build = work / "build"
     subprocess.run([str(galaxy), "collection", "build", "--output-path", str(build), str(path)],
-                   check=True, capture_output=True)  # fmt: skip
+                   check=True, capture_output=True, env=galaxy_env())  # fmt: skip
     tarball = next(build.glob("*.tar.gz"))
     target = work / "installed"
     install = [str(galaxy), "collection", "install", "--offline", "--no-deps", "-p", str(target), str(tarball)]
-    subprocess.run(install, check=True, capture_output=True, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(target)))
+    subprocess.run(install, check=True, capture_output=True, env=galaxy_env(ANSIBLE_COLLECTIONS_PATH=str(target)))
     namespace, name = fqcn.split(".")
     return target / "ansible_collections" / namespace / name
 
