@@ -288,6 +288,12 @@ SITE_INPUT_CASES = [
     # Node settings site.yml finds before provisioning, with the controller's time zone database and systemd.
     pytest.param({"webserver_php_timezone": "Europe/Londn"}, "webserver_php_timezone", id="site-tz-typo"),
     pytest.param({"shared_storage_directory_mode": 504}, "shared_storage_directory_mode", id="site-mode-int"),
+    # A double quote would end Apache's quoted Header value: found before provisioning, not by apache2ctl on a node.
+    pytest.param(
+        {"webserver_security_headers": {"Content-Security-Policy": 'default-src "self"'}},
+        "webserver_security_headers",
+        id="site-header-quote",
+    ),
     # YAML reads an unquoted 4.10 as 4.1, a string-shaped list as a string.
     pytest.param({"moodle_release": 4.10}, "moodle_release", id="site-release-name-a-number"),
     pytest.param({"moodle_plugins": "local_greetings"}, "moodle_plugins", id="site-plugins-a-string"),
