@@ -51,20 +51,22 @@ ACCOUNT_REFUSALS = re.compile(r"The AWS account refuses \d+ value\(s\), before a
 REFUSALS = re.compile(r"role\(s\) refused their input, before anything was changed:\s*(.*)", re.S)
 
 
-def role_of(variable: str) -> str | None:
-    """The role that owns a variable, or None for the site-wide ones that must run alone."""
+def role_of(variable: str, shared: tuple[str, ...] = SHARED_PREFIXES) -> str | None:
+    """The role that owns a variable, or None for the site-wide ones (prefixes ``shared``) that must run alone."""
     # Every role's tag keys are checked together, once per run, with the environment and the region.
-    if variable.startswith(SHARED_PREFIXES) or variable.endswith("_tags"):
+    if variable.startswith(shared) or variable.endswith("_tags"):
         return None
     return next((role for role in ROLES if variable.startswith(role + "_")), None)
 
 
-def pack(cases: list) -> list:
-    """pytest.param((overrides, variable)) cases packed into runs that touch each role once, as pytest parameters."""
+def pack(cases: list, shared: tuple[str, ...] = SHARED_PREFIXES) -> list:
+    """pytest.param((overrides, variable)) cases packed into runs that touch each role once, as pytest parameters.
+    ``shared``: the prefixes of site-wide variables (configure.yml, without the AWS roles, has only the host roles'
+    own: its moodle_* variables are the moodle role's)."""
     runs: list[tuple[set | None, list]] = []
     for case in cases:
         overrides, variable = case.values
-        owners = {role_of(name) for name in [*overrides, variable]}
+        owners = {role_of(name, shared) for name in [*overrides, variable]}
         owners |= {
             role
             for name in overrides
@@ -93,11 +95,11 @@ def refusals(failure: str) -> dict[str, str]:
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
-def assert_each_refused(failure: str, cases: list[tuple[dict, str]]) -> None:
+def assert_each_refused(failure: str, cases: list[tuple[dict, str]], shared: tuple[str, ...] = SHARED_PREFIXES) -> None:
     """Each case's own role refused, naming the case's variable (a single-role case must not lean on another's)."""
     report = refusals(failure)
     for overrides, variable in cases:
-        role = role_of(variable)
+        role = role_of(variable, shared)
         text = report.get(role, "") if role and len(cases) > 1 else failure
         assert variable in text, f"{overrides}: the refusal of {role} does not name {variable}:\n{failure}"
 
