@@ -172,6 +172,38 @@ def test_maintenance_switched_on_one_node_is_seen_on_both(platform):
         assert node_status(platform, node, "/login/index.php") == "200"
 
 
+def test_a_database_outage_keeps_every_node_in_service(platform):
+    """The load balancer routes on the nodes' liveness alone (as the target group, whose failures the Auto Scaling
+    group replaces): with the database frozen, every node stays in service and the readiness check reports it."""
+    subprocess.run(["docker", "pause", platform.container("db")], check=True, capture_output=True)
+    try:
+        time.sleep(4)  # twice HAProxy's fall of 2 checks 1 s apart
+        states = platform.server_states()
+        ready = platform.exec("web-1", "curl", "-s", "-m", "15", "http://127.0.0.1/healthz.php")
+        alive = platform.exec("web-1", "curl", "-s", "-m", "15", "http://127.0.0.1/livez.php")
+    finally:
+        subprocess.run(["docker", "unpause", platform.container("db")], check=True, capture_output=True)
+    assert states["web-1"].startswith("UP") and states["web-2"].startswith("UP"), states
+    assert '"db":"unreachable"' in ready, ready
+    assert '"status":"ok"' in alive and '"db"' not in alive, alive
+    assert 'id="login"' in login_page(platform)
+
+
+def test_the_load_balancer_fails_open_when_every_node_fails_its_check(platform):
+    """As an ALB does: with every node failing its check, requests still go to the nodes instead of a 503."""
+    livez = "/var/www/moodle/health/livez.php"
+    for node in WEB:
+        platform.exec(node, "mv", livez, f"{livez}.off")
+    try:
+        down = platform.wait_for_states({"web-1": "DOWN", "web-2": "DOWN"}, timeout=30)
+        page = login_page(platform)
+    finally:
+        for node in WEB:
+            platform.exec(node, "mv", f"{livez}.off", livez)
+        platform.wait_for_states({"web-1": "UP", "web-2": "UP"}, timeout=60)
+    assert 'id="login"' in page, (down, page[:500])
+
+
 def current_release(platform, node: str) -> str:
     return platform.exec(node, "readlink", "/var/www/moodle/current").strip().rsplit("/", 1)[-1]
 

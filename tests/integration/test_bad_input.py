@@ -161,6 +161,8 @@ BAD_INPUTS = [
         {"cdn_aliases": ["moodle.example.com"], "cdn_certificate_arn": EU_CERT}, "cdn_certificate_arn", id="cdn-cert-eu"
     ),
     pytest.param({"cdn_origin_read_timeout": 180}, "cdn_origin_read_timeout", id="cdn-origin-timeout-180"),
+    # On AWS, a CDN without a site name would reach the load balancer over plain HTTP: refused unless accepted.
+    pytest.param({"lms_moodle_platform": "aws"}, "cdn_allow_http_origin", id="cdn-plain-http-origin-on-aws"),
     pytest.param({"load_balancer_idle_timeout": 0}, "load_balancer_idle_timeout", id="alb-idle-timeout-0"),
     pytest.param(
         {"load_balancer_health_check_path": "healthz.php"}, "load_balancer_health_check_path", id="health-path-relative"

@@ -73,6 +73,10 @@ BAD_INPUTS = [
                  id="directory-with-checksum"),
     pytest.param({"shared_storage_efs_dns_name": "fs-0123456789abcdef0"}, "shared_storage_efs_dns_name",
                  id="efs-id-for-dns-name"),
+    # Restarts spread wider than their window never reach the start limit: a crash loop would go on unseen.
+    pytest.param({"webserver_start_limit_burst": 100, "webserver_restart_delay": 5}, "webserver_start_limit_burst",
+                 id="restart-limit-never-reached"),
+    pytest.param({"webserver_hsts_max_age": "1y"}, "webserver_hsts_max_age", id="hsts-max-age-not-seconds"),
     pytest.param({"moodle_session_tls": True, "moodle_cache_ca_certificates": ["certs/ca.pem"]},
                  "moodle_cache_ca_certificates", id="cache-ca-relative"),
     pytest.param({"moodle_application_cache": {"host": "muc.internal", "tls": True},

@@ -55,7 +55,7 @@ def check_target_group(api, environment: str, report: Report) -> dict:
     expect = {
         "Protocol": "HTTP",
         "Port": 80,
-        "HealthCheckPath": "/healthz.php",
+        "HealthCheckPath": "/livez.php",
         "HealthCheckIntervalSeconds": 15,
         "HealthCheckTimeoutSeconds": 5,
         "HealthyThresholdCount": 2,
@@ -166,7 +166,7 @@ def distributions(api, environment: str) -> list[dict]:
     return [d for d in items if d["Comment"].startswith(f"Moodle {environment} ")]
 
 
-def check_behaviours(config: dict, report: Report) -> None:
+def check_behaviours(config: dict, https: bool, report: Report) -> None:
     default = config["DefaultCacheBehavior"]
     report.check(default["ViewerProtocolPolicy"] == "redirect-to-https", "default behaviour does not redirect")
     report.check(default.get("CachePolicyId") == CACHING_DISABLED, "dynamic pages are cached (not CachingDisabled)")
@@ -180,6 +180,9 @@ def check_behaviours(config: dict, report: Report) -> None:
         report.check(sorted(behaviour["AllowedMethods"]["Items"]) == ["GET", "HEAD"], f"{path} allows more than GET")
         report.check(forwarded.get("QueryString") is True, f"{path} drops the query string from the cache key")
         report.check(forwarded.get("Cookies", {}).get("Forward") == "none", f"{path} forwards cookies")
+        # Over HTTPS the load balancer's certificate is checked against the forwarded Host (its own name is AWS's).
+        headers = forwarded.get("Headers", {}).get("Items", [])
+        report.check(headers == (["Host"] if https else []), f"{path} forwards the headers {headers}")
         report.check(behaviour.get("MaxTTL", 0) >= 86400 and behaviour.get("DefaultTTL", 0) > 0, f"{path} not cached")
         report.check(behaviour["ViewerProtocolPolicy"] == "redirect-to-https", f"{path} does not redirect")
         report.check(behaviour.get("Compress") is True, f"{path} does not compress")
@@ -206,7 +209,7 @@ def check_distribution(api, args, secret: str | None, report: Report) -> None:
     headers = {h["HeaderName"]: h["HeaderValue"] for h in origin.get("CustomHeaders", {}).get("Items", [])}
     report.check(HEADER in headers, "origin does not send the origin-verify header")
     report.check(secret is not None and headers.get(HEADER) == secret, "origin header is not the secret's value")
-    check_behaviours(config, report)
+    check_behaviours(config, args.https, report)
 
 
 def check_present(api, args, report: Report) -> None:
