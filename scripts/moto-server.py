@@ -58,7 +58,7 @@ def start(state: Path) -> str:
     url = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,
-        MOTO_ACM_VALIDATION_WAIT=os.environ.get("MOTO_ACM_VALIDATION_WAIT", "5"),
+        MOTO_ACM_VALIDATION_WAIT=os.environ.get("MOTO_ACM_VALIDATION_WAIT", "1"),
         # AWS-managed policies (AmazonSSMManagedInstanceCore for the web nodes) exist in every account.
         MOTO_IAM_LOAD_MANAGED_POLICIES="true",
         # Tests switch recording on to prove that bad input fails before any AWS call.

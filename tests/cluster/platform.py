@@ -167,12 +167,27 @@ class Platform:
     def haproxy(self, command: str) -> str:
         return self.exec("lb", "sh", "-c", f"echo '{command}' | socat stdio /run/haproxy/admin.sock")
 
-    def server_states(self) -> dict[str, str]:
-        """The web backend's servers and their state in HAProxy (UP, DOWN, MAINT, DRAIN...)."""
+    def web_servers(self) -> dict[str, dict[str, str]]:
+        """HAProxy's statistics of each server of the web backend, by name (show stat's columns)."""
         lines = self.haproxy("show stat").splitlines()
         header = lines[0].lstrip("# ").split(",")
         rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:] if line]
-        return {r["svname"]: r["status"] for r in rows if r["pxname"] == "web" and r["svname"] not in ("BACKEND",)}
+        return {r["svname"]: r for r in rows if r["pxname"] == "web" and r["svname"] != "BACKEND"}
+
+    def server_states(self) -> dict[str, str]:
+        """The web backend's servers and their state in HAProxy (UP, DOWN, MAINT, DRAIN...)."""
+        return {name: row["status"] for name, row in self.web_servers().items()}
+
+    def times_marked_down(self) -> dict[str, int]:
+        """How often HAProxy's check has taken each node out of service (UP to DOWN) since HAProxy started."""
+        return {name: int(row["chkdown"] or 0) for name, row in self.web_servers().items()}
+
+    def check_timing(self) -> tuple[float, int, int]:
+        """HAProxy's node check as configured: the interval in seconds, fall and rise (checks to go down, up)."""
+        config = self.exec("lb", "cat", "/etc/haproxy/haproxy.cfg")
+        match = re.search(r"default-server inter (\d+)(ms|s) fall (\d+) rise (\d+)", config)
+        assert match, "no default-server line with inter, fall and rise in haproxy.cfg"
+        return int(match[1]) / (1000 if match[2] == "ms" else 1), int(match[3]), int(match[4])
 
     def wait_for_states(self, wanted: dict[str, str], timeout: float = 120) -> dict[str, str]:
         deadline = time.monotonic() + timeout

@@ -177,6 +177,7 @@ BAD_INPUTS = [
     ),
     pytest.param({"web_fleet_instance_type": "q9z.large"}, "web_fleet_instance_type", id="instance-family-unknown"),
     pytest.param({"web_fleet_instance_type": "c7g"}, "web_fleet_instance_type", id="instance-type-without-size"),
+    pytest.param({"web_fleet_alarm_actions": ["moodle-alerts"]}, "web_fleet_alarm_actions", id="alarm-action-not-arn"),
     pytest.param(
         {"web_fleet_min_size": 3, "web_fleet_max_size": 2, "web_fleet_desired_capacity": 2},
         "web_fleet_min_size",

@@ -30,7 +30,9 @@ ALARMS = {
 }
 # The SSM agent's actions, which accept no resource narrower than "*" and reach no parameter or secret; anything
 # else must be scoped. ssm:GetParameter(s) on "*" (in AmazonSSMManagedInstanceCore) is what must not come back.
+READINESS_NAMESPACE = "LMS/Moodle"
 STAR_ALLOWED = {
+    "cloudwatch:PutMetricData",
     "ssm:UpdateInstanceInformation", "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:DescribeAssociation",
     "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus", "ssm:GetDocument", "ssm:DescribeDocument",
     "ssm:PutInventory", "ssm:PutComplianceItems",
@@ -70,14 +72,19 @@ def check_iam(api, environment: str, report: Report) -> None:
     inline = iam.list_role_policies(RoleName=name)["PolicyNames"]
     report.check(len(inline) == 1, f"inline policies {inline}")
     actions: dict[str, list[str]] = {}
+    conditions: dict[str, dict] = {}
     for policy in inline:
         for statement in statements(iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]):
             report.check(statement["Effect"] == "Allow", f"statement {statement.get('Sid')} is not an Allow")
             for action in as_list(statement["Action"]):
                 actions[action] = as_list(statement["Resource"])
+                conditions[action] = statement.get("Condition", {})
                 stars = [r for r in actions[action] if r == "*" or r.endswith(":*:*")]
                 report.check(not stars or action in STAR_ALLOWED, f"{action} on a '*' resource")
                 report.check("*" not in action, f"wildcard action {action}")
+    # PutMetricData takes no resource: only its condition keeps the nodes to their readiness namespace.
+    namespace = conditions.get("cloudwatch:PutMetricData", {}).get("StringEquals", {}).get("cloudwatch:namespace")
+    report.check(namespace == READINESS_NAMESPACE, f"cloudwatch:PutMetricData is limited to namespace {namespace!r}")
     account = api["sts"].get_caller_identity()["Account"]
     check_scopes(actions, environment, account, report)
     profiles = iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]
@@ -113,6 +120,7 @@ def check_scopes(actions: dict[str, list[str]], environment: str, account: str, 
         a
         for a in actions
         if a.split(":")[0] not in ("ssm", "secretsmanager", "s3", "logs", "ssmmessages", "ec2messages")
+        and a != "cloudwatch:PutMetricData"
     )
     report.check(not unexpected, f"unexpected actions {unexpected}")
     writes = sorted(a for a in actions if a.startswith("s3:") and not a.startswith(("s3:Get", "s3:List")))
@@ -276,6 +284,32 @@ def check_scaling(api, args, report: Report) -> None:
         report.check(alarm.get("AlarmActions") == [policy.get("PolicyARN")], f"{suffix} does not trigger its policy")
 
 
+def check_dependency_alarms(api, environment: str, report: Report) -> None:
+    """An alarm per shared dependency on the nodes' readiness: it fires when no node reaches the dependency for 3 x 60 s
+    and acts on nothing (no scaling policy, no replacement): it notifies, and here nothing is given to notify."""
+    for dependency in ("db", "session"):
+        name = f"{environment}-moodle-dependency-{dependency}"
+        alarms = api["cloudwatch"].describe_alarms(AlarmNames=[name])["MetricAlarms"]
+        report.check(len(alarms) == 1, f"alarm {name} missing")
+        alarm = alarms[0] if alarms else {}
+        expect = {
+            "Namespace": READINESS_NAMESPACE,
+            "MetricName": "DependencyReady",
+            "Statistic": "Maximum",
+            "ComparisonOperator": "LessThanThreshold",
+            "Threshold": 1.0,
+            "Period": 60,
+            "EvaluationPeriods": 3,
+            "AlarmActions": [],
+        }
+        for key, value in expect.items():
+            report.check(alarm.get(key) == value, f"alarm {name} {key} is {alarm.get(key)!r}, expected {value!r}")
+        dimensions = sorted((d["Name"], d["Value"]) for d in alarm.get("Dimensions", []))
+        report.check(
+            dimensions == [("Dependency", dependency), ("Environment", environment)], f"{name} dimensions {dimensions}"
+        )
+
+
 def check_logs(api, environment: str, report: Report) -> None:
     name = f"/{environment}/moodle/web"
     groups = [
@@ -292,6 +326,7 @@ def check_present(api, args, report: Report) -> None:
     version = check_template(api, args, report)
     check_group(api, args, version, report)
     check_scaling(api, args, report)
+    check_dependency_alarms(api, args.environment, report)
 
 
 def leftovers(api) -> dict[str, list]:
