@@ -53,11 +53,14 @@ class Run:
 
 
 class Platform:
-    def __init__(self, workdir: Path) -> None:
-        self.prefix = "lms-ci"
-        self.environment = "lmsci"
-        self.http_port = free_port()
-        self.moto_port = free_port()
+    def __init__(
+        self, workdir: Path, prefix: str = "lms-ci", environment: str = "lmsci", ports: tuple[int, int] | None = None
+    ) -> None:
+        """A platform of its own (the cluster suite's: its names, free ports), or with ``ports`` (HTTP, moto) one that
+        runs already under ``prefix`` (``Platform.demo()``)."""
+        self.prefix = prefix
+        self.environment = environment
+        self.http_port, self.moto_port = ports or (free_port(), free_port())
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.moto_url = f"http://127.0.0.1:{self.moto_port}"
         self.source = Path(os.environ.get("MOODLE_SRC") or STANDIN)
@@ -84,6 +87,15 @@ class Platform:
             ANSIBLE_FORCE_COLOR="0",
             PATH=f"{VENV_BIN}:{os.environ['PATH']}",
         )
+
+    @classmethod
+    def demo(cls, workdir: Path) -> Platform:
+        """The platform `make demo` runs, with the names and ports of inventories/local."""
+        settings = yaml.safe_load((ROOT / "inventories" / "local" / "group_vars" / "all.yml").read_text())
+        return cls(
+            workdir, settings["local_prefix"], settings["moodle_environment"],
+            (int(settings["local_http_port"]), int(settings["local_moto_port"])),
+        )  # fmt: skip
 
     def run(self, *command: str, timeout: int = 1800, env: dict[str, str] | None = None) -> Run:
         started = time.monotonic()

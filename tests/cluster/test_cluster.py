@@ -6,16 +6,14 @@ with MOODLE_SRC. Real parts only: PostgreSQL, Redis with TLS and AUTH, Apache + 
 
 from __future__ import annotations
 
-import math
 import re
 import subprocess
 import time
 
 import boto3
 import pytest
-import requests
 
-from tests.cluster import exposure
+from tests.cluster import exposure, faults
 from tests.cluster.loadgen import Load
 from tests.cluster.platform import LOGGED_IN, replace
 
@@ -175,24 +173,11 @@ def test_maintenance_switched_on_one_node_is_seen_on_both(platform):
         assert node_status(platform, node, "/login/index.php") == "200"
 
 
-def first_200_after(platform, since: float, limit: float = 30) -> float:
-    """Seconds from ``since`` until the load balancer serves the login page with 200 (each try bounded)."""
-    while time.monotonic() - since < limit:
-        try:
-            if requests.get(f"{platform.url}/login/index.php", timeout=2).status_code == 200:
-                return time.monotonic() - since
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the site did not answer 200 within {limit} s")
-
-
-# A 30 s outage of a dependency, as an Aurora failover or an ElastiCache reboot can be; during the database's, one
-# node's CPU is saturated by a bounded busy loop (two processes, for as long as the outage), as a busy node would be.
-OUTAGE_SECONDS = 30
+# A 30 s outage of a dependency, as an Aurora failover or an ElastiCache reboot can be; during the database's, web-2's
+# CPU is saturated by a bounded busy loop for as long, as a busy node would be.
 DEPENDENCIES = [
-    pytest.param("db", '"db":"unreachable"', True, id="database"),
-    pytest.param("session", '"session":"unreachable"', False, id="session-store"),
+    pytest.param("db", '"db":"unreachable"', "web-2", id="database"),
+    pytest.param("session", '"session":"unreachable"', None, id="session-store"),
 ]
 
 
@@ -202,43 +187,14 @@ def test_a_dependency_outage_takes_no_node_out_and_the_site_recovers(platform, d
     of the session store under load marks no node down (no drain, no replacement), even with Moodle's workers all
     waiting on the dependency and a node's CPU saturated; the readiness check reports the outage; once the dependency
     is back, the site answers 200 within 5 s."""
-    downs = platform.times_marked_down()
-    stress = None
-    # Enough clients for the requests waiting on the dependency to take every Moodle worker of a node (8 locally).
-    with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load:
-        subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
-        paused = time.monotonic()
-        try:
-            if saturate:
-                stress = subprocess.Popen(  # noqa: S603 - a fixed command in a container of this platform
-                    ["docker", "exec", platform.container("web-2"), "timeout", str(OUTAGE_SECONDS), "sh", "-c",
-                     "for cpu in 1 2; do (while :; do :; done) & done; wait"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                )  # fmt: skip
-            time.sleep(OUTAGE_SECONDS / 2)
-            ready = platform.exec("web-1", "curl", "-s", "-m", "20", "http://127.0.0.1/healthz.php", check=False)
-            time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - paused)))
-            states = platform.server_states()
-        finally:
-            subprocess.run(["docker", "unpause", platform.container(dependency)], check=True, capture_output=True)
-            resumed = time.monotonic()
-            if stress:
-                stress.wait(timeout=30)
-        recovered = first_200_after(platform, resumed)
-        time.sleep(3)
-    summary = load.summary()
-    marked = platform.times_marked_down()
-    print(f"{dependency} paused {OUTAGE_SECONDS} s under load{' with web-2 saturated' if saturate else ''}: "
-          f"{summary}; site back {recovered:.1f} s after the dependency; times marked down {marked}")  # fmt: skip
-    assert marked == downs, "a node was taken out of service for a fault it does not have"
+    outcome = faults.dependency_outage(platform, dependency, 30, saturate)
+    print(outcome.row())
+    assert outcome.details["nodes taken out"] == {}, "a node was taken out of service for a fault it does not have"
+    states = outcome.details["states at the end"]
     assert states["web-1"].startswith("UP") and states["web-2"].startswith("UP"), states
-    assert reported in ready, ready
-    assert recovered <= 5, f"the site answered 200 {recovered:.1f} s after the dependency came back"
-    assert not load.failures(after=resumed + recovered), load.failures(after=resumed + recovered)[:5]
-
-
-def main_pid(platform, node: str, unit: str) -> str:
-    return platform.exec(node, "systemctl", "show", "--property=MainPID", "--value", unit).strip()
+    assert reported in outcome.details["readiness during"], outcome.details
+    assert outcome.recovered_seconds <= 5, f"the site answered 200 {outcome.recovered_seconds:.1f} s after"
+    assert outcome.details["failed after recovery"] == 0, outcome.details
 
 
 @pytest.mark.parametrize("unit", ["php8.2-fpm", "apache2"])
@@ -246,36 +202,12 @@ def test_a_killed_web_service_restarts_itself_and_its_node_serves_again(platform
     """kill -9 of PHP-FPM's or Apache's main process on web-1 under load: systemd starts it again within 10 s, the node
     is in service within 15 s, and the failed requests are at most those in flight plus those sent during the
     window before the node is back or HAProxy has taken it out (computed from the rate and the check's settings)."""
-    inter, fall, _rise = platform.check_timing()
-    rate = 10
-    killed_pid = main_pid(platform, "web-1", unit)
-    with Load(f"{platform.url}/login/index.php", rate=rate) as load:
-        time.sleep(2)
-        killed = time.monotonic()
-        platform.exec("web-1", "kill", "-9", killed_pid)
-        restarted = None
-        while time.monotonic() - killed < 20:
-            active = platform.exec("web-1", "systemctl", "is-active", unit, check=False).strip()
-            pid = main_pid(platform, "web-1", unit)
-            if active == "active" and pid not in ("0", killed_pid):
-                restarted = time.monotonic() - killed
-                break
-            time.sleep(0.2)
-        assert restarted is not None, f"{unit} was not running again 20 s after kill -9"
-        platform.wait_for_states({"web-1": "UP", "web-2": "UP"}, timeout=20)
-        back = time.monotonic() - killed
-        time.sleep(2)
-    summary = load.summary()
-    # Requests fail from the kill until the service is back or HAProxy's check has failed fall times (up to one
-    # interval more for the check in progress), whichever comes first; plus those already in flight.
-    window = min(restarted, (fall + 1) * inter)
-    bound = math.ceil(rate * window) + load.workers
-    print(f"kill -9 {unit} on web-1 under load: running again after {restarted:.1f} s, in service after "
-          f"{back:.1f} s; {summary}; bound on failures {bound}")  # fmt: skip
-    assert restarted <= 10, f"{unit} took {restarted:.1f} s to run again"
-    assert back <= 15, f"web-1 took {back:.1f} s to be in service again"
-    assert summary["failed"] <= bound, (summary, load.failures()[:5])
-    assert summary["served_by"].get("web-1", 0) > 0
+    outcome = faults.kill_main_process(platform, "web-1", unit)
+    print(outcome.row())
+    assert outcome.details["running again after"] <= 10, outcome.details
+    assert outcome.recovered_seconds <= 15, f"web-1 took {outcome.recovered_seconds:.1f} s to be in service again"
+    assert outcome.failed <= outcome.details["bound on failures"], outcome.details
+    assert outcome.details["summary"]["served_by"].get("web-1", 0) > 0, outcome.details
 
 
 def test_the_load_balancer_fails_open_when_every_node_fails_its_check(platform):

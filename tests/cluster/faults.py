@@ -1,0 +1,111 @@
+"""Faults injected into a running local platform under a steady load through HAProxy, each measured the same way by
+the cluster tests (which assert on the outcome) and by bench/faults.py (which prints it): the number of requests and
+failures, how long until full service, and the state afterwards."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+from tests.cluster.loadgen import Load
+
+
+@dataclass
+class Outcome:
+    scenario: str
+    requests: int
+    failed: int
+    recovered_seconds: float
+    details: dict = field(default_factory=dict)
+
+    def row(self) -> dict:
+        return {"scenario": self.scenario, "requests": self.requests, "failed": self.failed,
+                "seconds to recover": round(self.recovered_seconds, 1), **self.details}  # fmt: skip
+
+
+def first_200_after(platform, since: float, limit: float = 30) -> float:
+    """Seconds from ``since`` until the load balancer serves the login page with 200 (each try bounded)."""
+    while time.monotonic() - since < limit:
+        try:
+            if requests.get(f"{platform.url}/login/index.php", timeout=2).status_code == 200:
+                return time.monotonic() - since
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the site did not answer 200 within {limit} s")
+
+
+def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: str | None = None) -> Outcome:
+    """Freeze a dependency's container (docker pause) for ``seconds`` under load, optionally with one node's CPU
+    saturated by a bounded busy loop (two processes) for as long. Enough clients for the requests waiting on the
+    dependency to take every Moodle worker of a node (8 locally)."""
+    downs = platform.times_marked_down()
+    stress = None
+    with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load:
+        subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
+        paused = time.monotonic()
+        try:
+            if saturate:
+                stress = subprocess.Popen(  # noqa: S603 - a fixed command in a container of this platform
+                    ["docker", "exec", platform.container(saturate), "timeout", str(int(seconds)), "sh", "-c",
+                     "for cpu in 1 2; do (while :; do :; done) & done; wait"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+            time.sleep(seconds / 2)
+            ready = platform.exec("web-1", "curl", "-s", "-m", "20", "http://127.0.0.1/healthz.php", check=False)
+            time.sleep(max(0.0, seconds - (time.monotonic() - paused)))
+            states = platform.server_states()
+        finally:
+            subprocess.run(["docker", "unpause", platform.container(dependency)], check=True, capture_output=True)
+            resumed = time.monotonic()
+            if stress:
+                stress.wait(timeout=seconds + 30)
+        recovered = first_200_after(platform, resumed)
+        time.sleep(3)
+    summary = load.summary()
+    marked = platform.times_marked_down()
+    taken_out = {node: count - downs.get(node, 0) for node, count in marked.items() if count != downs.get(node, 0)}
+    return Outcome(
+        f"{dependency} frozen {seconds:g} s" + (f", {saturate} saturated" if saturate else ""),
+        summary["requests"], summary["failed"], recovered,
+        {"nodes taken out": taken_out,
+         "states at the end": states, "readiness during": ready.strip(),
+         "failed after recovery": len(load.failures(after=resumed + recovered)), "summary": summary},
+    )  # fmt: skip
+
+
+def main_pid(platform, node: str, unit: str) -> str:
+    return platform.exec(node, "systemctl", "show", "--property=MainPID", "--value", unit).strip()
+
+
+def kill_main_process(platform, node: str, unit: str, rate: float = 10) -> Outcome:
+    """kill -9 of a unit's main process on a node under load; until systemd has it running again and HAProxy has the
+    node in service. The bound: requests fail from the kill until the service is back or HAProxy's check has failed
+    fall times (up to one interval more for the check in progress), whichever comes first, plus those in flight."""
+    inter, fall, _rise = platform.check_timing()
+    killed_pid = main_pid(platform, node, unit)
+    restarted = back = math.inf
+    with Load(f"{platform.url}/login/index.php", rate=rate) as load:
+        time.sleep(2)
+        killed = time.monotonic()
+        platform.exec(node, "kill", "-9", killed_pid)
+        while time.monotonic() - killed < 20:
+            active = platform.exec(node, "systemctl", "is-active", unit, check=False).strip()
+            if active == "active" and main_pid(platform, node, unit) not in ("0", killed_pid):
+                restarted = time.monotonic() - killed
+                break
+            time.sleep(0.2)
+        if restarted < math.inf:
+            platform.wait_for_states({node: "UP"}, timeout=20)
+            back = time.monotonic() - killed
+        time.sleep(2)
+    summary = load.summary()
+    bound = math.ceil(rate * min(restarted, (fall + 1) * inter)) + load.workers
+    return Outcome(
+        f"kill -9 {unit} on {node}", summary["requests"], summary["failed"], back,
+        {"running again after": round(restarted, 1), "bound on failures": bound, "summary": summary},
+    )  # fmt: skip
