@@ -125,16 +125,21 @@ def check_gateways_and_routes(ec2, vpc_id: str, by_tier: dict, nat_mode: str, re
     for subnet in by_tier.get("public", []):
         route = default_route(route_table_of(tables, subnet["SubnetId"]))
         report.check(route.get("GatewayId") in igw_ids, f"public {subnet['SubnetId']} does not route to the IGW")
-    for tier in ("app", "data"):
-        for subnet in by_tier.get(tier, []):
-            route = default_route(route_table_of(tables, subnet["SubnetId"]))
-            nat_id = route.get("NatGatewayId")
-            report.check(nat_id in nat_zone, f"{tier} {subnet['SubnetId']} does not route to a NAT gateway")
-            if nat_mode == "per_az" and nat_id in nat_zone:
-                report.check(
-                    nat_zone[nat_id] == subnet["AvailabilityZone"],
-                    f"{tier} {subnet['SubnetId']} routes to the NAT of {nat_zone[nat_id]}, not its own zone",
-                )
+    for subnet in by_tier.get("app", []):
+        route = default_route(route_table_of(tables, subnet["SubnetId"]))
+        nat_id = route.get("NatGatewayId")
+        report.check(nat_id in nat_zone, f"app {subnet['SubnetId']} does not route to a NAT gateway")
+        if nat_mode == "per_az" and nat_id in nat_zone:
+            report.check(
+                nat_zone[nat_id] == subnet["AvailabilityZone"],
+                f"app {subnet['SubnetId']} routes to the NAT of {nat_zone[nat_id]}, not its own zone",
+            )
+    # The data tier has a table of its own (not the VPC's main one, which anyone may change) with no route out.
+    for subnet in by_tier.get("data", []):
+        table = route_table_of(tables, subnet["SubnetId"])
+        report.check(table is not None, f"data {subnet['SubnetId']} has no route table of its own")
+        outside = [r for r in (table or {}).get("Routes", []) if r.get("GatewayId") != "local"]
+        report.check(not outside, f"data {subnet['SubnetId']} routes out of the VPC: {outside}")
 
 
 def expected_rules(
