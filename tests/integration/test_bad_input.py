@@ -15,7 +15,7 @@ import pytest
 
 from tests.ansible_env import ROOT
 from tests.integration.bad_inputs_aws import MORE_BAD_INPUTS
-from tests.integration.refusals import assert_each_refused, merged, pack
+from tests.integration.refusals import assert_each_refused, merged, pack, refusals
 
 VALID = {"moodle_environment": "validation"}
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -396,9 +396,15 @@ def test_an_upgrade_with_a_bad_release_is_refused_before_a_change(moto, run_play
 
 def test_site_reports_the_aws_release_and_host_mistakes_together_before_provisioning(moto, run_playbook):
     """The host roles' settings (group_vars/all, a survey's extra vars) are checked before the AWS side is built,
-    with the AWS roles and the release: no node exists yet, so only what needs neither a node nor the catalogue."""
+    with the AWS roles and the release: no node exists yet, so only what needs neither a node nor the catalogue.
+    A role with several mistakes names every one of them (lms.moodle.checks), not only the first."""
     cases = [
         ({"network_vpc_cidr": "banana"}, "network_vpc_cidr"),
+        ({"webserver_remoteip_header": "X Forwarded For"}, "webserver_remoteip_header"),
+        (
+            {"webserver_remoteip_trusted_proxies": ["192.0.2.0/24", "the load balancer"]},
+            "webserver_remoteip_trusted_proxies",
+        ),
         ({"release_source": "/nonexistent.tgz"}, "release_source"),
         ({"webserver_php_memory_limit": "12X"}, "webserver_php_memory_limit"),
         ({"shared_storage_mount_options": "nfsvers=3"}, "shared_storage_mount_options"),
@@ -411,6 +417,10 @@ def test_site_reports_the_aws_release_and_host_mistakes_together_before_provisio
     assert result.returncode != 0, result.output
     assert_each_refused(result.failure(), cases)
     assert "5 role(s) refused their input" in " ".join(result.failure().split()), result.failure()
+    webserver = refusals(result.failure())["webserver"]
+    for variable in ("webserver_php_memory_limit", "webserver_remoteip_header", "webserver_remoteip_trusted_proxies"):
+        assert variable in webserver, f"the webserver role's refusal does not name {variable}: {webserver}"
+    assert "the load balancer" in webserver and "192.0.2.0/24" not in webserver, webserver
     assert moto.recorded_requests() == []
 
 
