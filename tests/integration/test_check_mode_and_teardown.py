@@ -32,7 +32,9 @@ def test_check_mode_on_an_empty_account_reports_changes_and_creates_nothing(moto
         specs = re.findall(implicit, result.output)
         assert specs == ["preflight"], (role, specs)
     # What every role shares (environment name, region, tag keys, platform) is checked once for all of them.
-    assert result.output.count("TASK [lms.moodle.validation : Check the environment name]") == 1
+    assert (
+        result.output.count("TASK [lms.moodle.validation : Check the environment name, the region and the tags]") == 1
+    )
 
 
 def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook, tmp_path):
