@@ -13,8 +13,8 @@ description:
   - Writes each parameter of O(parameters) as a C(String) in the given tier when its value differs from the stored
     one, and deletes the parameters whose value is empty. A parameter whose value is already stored is not written.
   - Reads the current values with C(GetParameters) and deletes with C(DeleteParameters), ten names a call. One
-    process does all of them, whereas C(community.aws.ssm_parameter) in a loop starts a process for each parameter, about a
-    second each.
+    process does all of them, whereas C(community.aws.ssm_parameter) in a loop starts a process for each
+    parameter, about a second each.
   - A new parameter gets O(tags) when it is created. An existing parameter that is written gets them with
     C(AddTagsToResource), since C(PutParameter) takes no tags when it overwrites.
   - Not for secrets. The values are plain text and are shown in the diff. Use Secrets Manager for secrets.
