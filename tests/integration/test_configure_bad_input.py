@@ -81,6 +81,12 @@ BAD_INPUTS = [
     pytest.param({"moodle_db_connect_timeout": 0}, "moodle_db_connect_timeout", id="db-connect-timeout-zero"),
     pytest.param({"moodle_readiness_metric_namespace": "AWS/EC2"}, "moodle_readiness_metric_namespace",
                  id="readiness-namespace-of-aws"),
+    pytest.param({"webserver_fpm_health_timeout": 0}, "webserver_fpm_health_timeout", id="health-timeout-zero"),
+    # The publisher's unit carries these in Environment= lines: a quote or a line break would end one early.
+    pytest.param({"moodle_readiness_metric_environment": {"HTTPS_PROXY": 'http://"proxy":3128'}},
+                 "moodle_readiness_metric_environment", id="readiness-environment-quote"),
+    pytest.param({"moodle_readiness_metric_python": "python3"}, "moodle_readiness_metric_python",
+                 id="readiness-python-relative"),
     pytest.param({"moodle_session_tls": True, "moodle_cache_ca_certificates": ["certs/ca.pem"]},
                  "moodle_cache_ca_certificates", id="cache-ca-relative"),
     pytest.param({"moodle_application_cache": {"host": "muc.internal", "tls": True},
