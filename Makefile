@@ -79,7 +79,7 @@ build: venv ## Build the collection tarball and install it into a scratch path
 	test -f $(CACHE)/build/installed/ansible_collections/lms/moodle/roles/network/meta/argument_specs.yml
 	! tar -tzf $(CACHE)/build/lms-moodle-*.tar.gz | grep -E '^(\.cache|\.venv|molecule|tests/integration|tests/moodle|tests/cluster)/' 
 
-test: venv ## The whole test suite (what CI runs): three lanes side by side (aws, hosts, web); a table of times at the end
+test: venv ## The whole test suite (what CI runs): quick stages, then two lanes side by side; a table of times at the end
 	@$(if $(LMS_MOODLE_TIMINGS),,rm -f $(TIMINGS);) scripts/test-suite.sh $(TIMINGS) $(if $(LMS_MOODLE_TIMINGS),,--table)
 
 demo: venv platform ## The embedded default from nothing to a login page: moto, containers, site.yml (MOODLE_SRC without internet)

@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# make test: the whole suite, in three lanes side by side, because on a 2-core machine none fills it alone for long:
+# make test: the whole suite, in two lanes side by side, because on a 2-core machine neither fills it alone for long:
 #   aws    the quick stages (lint, sanity, unit, build), then the AWS side on moto servers, CPU-bound: the molecule
 #          aws scenarios, one core each, then integration, which spreads over every core it is given (pytest-xdist)
-#          and so goes last, to take the whole machine once the host lanes are done
-#   hosts  containers, much of it waiting on package downloads, boots and health checks: the images, then the
-#          cluster suite, the longest stage of all
-#   web    the molecule web scenario, as soon as the hosts lane has built the images: containers too, mostly waiting
-#          (a third of a core on average), so it runs beside the cluster suite's first demos instead of before them
-# The host lanes wait on containers whose work they cannot hurry: they run at the normal priority and the aws lane at
-# a lower one (nice 10), so the aws lane takes the CPU the host lanes leave, instead of starving them (at the same
-# priority, molecule web took 2.5 times as long as alone: 812 s against 331 s).
-# Each lane writes its output to .cache/lanes/<lane>.log, printed when all have ended; a line marks each stage's
+#          and so goes last, to take the whole machine once the hosts lane is done
+#   hosts  containers, much of it waiting on package downloads, boots and health checks: the images, the molecule web
+#          scenario, then the cluster suite
+# The hosts lane is the longer one, and it waits on containers whose work it cannot hurry: it runs at the normal
+# priority and the aws lane at a lower one (nice 10), so the aws lane takes the CPU the hosts lane leaves, instead of
+# starving it (at the same priority, molecule web took 2.5 times as long as alone: 812 s against 331 s).
+# Each lane writes its output to .cache/lanes/<lane>.log, printed when both have ended; a line marks each stage's
 # start and end. Every stage is timed into TIMINGS (scripts/timed.sh); with --table the table ends the output (.ci/run
 # prints it itself). Exit status: 0 only when every stage passed. The virtualenv must exist (make test makes it).
 #   scripts/test-suite.sh TIMINGS [--table]
@@ -37,37 +35,24 @@ lane() {
     echo "[$name] $stage: started at $(date +%T)"
     if nice -n "$niceness" scripts/timed.sh "$timings" "$stage" -- make --no-print-directory "$stage" >>"$lanes/$name.log" 2>&1; then
       echo "[$name] $stage: passed at $(date +%T)"
-      touch "$lanes/$stage.passed"
     else
       echo "[$name] $stage: FAILED at $(date +%T) (its output is in $lanes/$name.log, printed below)"
-      touch "$lanes/$stage.failed"
       return 1
     fi
   done
 }
 
-# after STAGE: wait until STAGE of another lane has passed; fail if it failed.
-after() {
-  until [ -e "$lanes/$1.passed" ]; do
-    [ -e "$lanes/$1.failed" ] && return 1
-    sleep 2
-  done
-}
-
 mkdir -p "$lanes"
-rm -f "$lanes"/*.passed "$lanes"/*.failed
-for name in aws hosts web; do : >"$lanes/$name.log"; done
+: >"$lanes/aws.log"
+: >"$lanes/hosts.log"
 lane aws 10 lint sanity unit build molecule-aws molecule-aws_3az integration &
 aws=$!
-lane hosts 0 platform cluster &
+lane hosts 0 platform molecule-web cluster &
 hosts=$!
-{ after platform || { echo "[web] molecule-web: not run, the images were not built"; exit 1; }; lane web 0 molecule-web; } &
-web=$!
 status=0
 wait "$aws" || status=1
 wait "$hosts" || status=1
-wait "$web" || status=1
-for name in aws hosts web; do
+for name in aws hosts; do
   echo
   echo "=============================== lane $name: $lanes/$name.log ==============================="
   cat "$lanes/$name.log"
