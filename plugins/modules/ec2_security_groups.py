@@ -45,13 +45,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Says which groups would be created; their IDs are then empty.
-  diff_mode:
-    support: full
-    description: The names of the groups before and after.
+  - lms.moodle.attributes.check_mode_full_diff_full
 """
 
 EXAMPLES = r"""

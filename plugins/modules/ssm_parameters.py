@@ -52,13 +52,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Says what would be written and deleted, and writes nothing.
-  diff_mode:
-    support: full
-    description: The names and values before and after, of the parameters that change.
+  - lms.moodle.attributes.check_mode_full_diff_full
 """
 
 EXAMPLES = r"""
