@@ -6,7 +6,8 @@ same for every AWS module of the collection."""
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, compare_aws_tags
 
 
 def tag_changes(
@@ -29,3 +30,13 @@ def with_tag_changes(current: dict[str, str], to_set: dict[str, str], to_remove:
 def tags_after(current: dict[str, str], wanted: dict[str, str] | None, purge: bool) -> dict[str, str]:
     """The tags a resource ends up with under the tags and purge_tags options."""
     return with_tag_changes(current, *tag_changes(current, wanted, purge))
+
+
+# A resource just created may not be visible to every EC2 endpoint yet.
+@AWSRetry.jittered_backoff(catch_extra_error_codes=["InvalidSubnetID.NotFound", "InvalidID"])
+def write_ec2_tags(client, resource_id: str, to_set: dict[str, str], to_remove: list[str]) -> None:
+    """An EC2 resource's tag changes (tag_changes): the keys to_remove deleted, to_set written in key order."""
+    if to_remove:
+        client.delete_tags(Resources=[resource_id], Tags=[{"Key": key} for key in to_remove])
+    if to_set:
+        client.create_tags(Resources=[resource_id], Tags=ansible_dict_to_boto3_tag_list(dict(sorted(to_set.items()))))

@@ -78,6 +78,7 @@ import contextlib
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     from botocore.exceptions import BotoCoreError, ClientError
@@ -100,9 +101,7 @@ def create_group(client, vpc_id, group, tags):
         GroupName=group["name"],
         Description=group["description"],
         VpcId=vpc_id,
-        TagSpecifications=[
-            {"ResourceType": "security-group", "Tags": [{"Key": str(k), "Value": str(v)} for k, v in tags.items()]}
-        ],
+        TagSpecifications=boto3_tag_specifications(tags, types=["security-group"]),
     )["GroupId"]
 
 

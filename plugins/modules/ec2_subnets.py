@@ -92,9 +92,12 @@ import contextlib
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    boto3_tag_list_to_ansible_dict,
+    boto3_tag_specifications,
+)
 
-from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes, write_ec2_tags
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     from botocore.exceptions import BotoCoreError, ClientError, WaiterError
@@ -115,10 +118,6 @@ def call(client, operation, **kwargs):
     return getattr(client, operation)(**kwargs)
 
 
-def tag_list(tags):
-    return [{"Key": str(key), "Value": str(value)} for key, value in tags.items()]
-
-
 def view(subnet_id, cidr, az, tags, map_public, *, created=False):
     return {
         "id": subnet_id,
@@ -137,7 +136,7 @@ def create(module, client, vpc_id, wanted):
         VpcId=vpc_id,
         CidrBlock=wanted["cidr"],
         AvailabilityZone=wanted["az"],
-        TagSpecifications=[{"ResourceType": "subnet", "Tags": tag_list(wanted["tags"])}] if wanted["tags"] else [],
+        TagSpecifications=boto3_tag_specifications(wanted["tags"], types=["subnet"]) if wanted["tags"] else [],
     )["Subnet"]
     try:
         client.get_waiter("subnet_available").wait(
@@ -164,10 +163,7 @@ def update(module, client, current, wanted):
     map_public = current.get("MapPublicIpOnLaunch", False)
     changed = bool(to_set or to_remove or map_public != wanted["map_public"])
     if changed and not module.check_mode:
-        if to_remove:
-            call(client, "delete_tags", Resources=[subnet_id], Tags=[{"Key": key} for key in to_remove])
-        if to_set:
-            call(client, "create_tags", Resources=[subnet_id], Tags=tag_list(dict(sorted(to_set.items()))))
+        write_ec2_tags(client, subnet_id, to_set, to_remove)
         if map_public != wanted["map_public"]:
             public = {"Value": wanted["map_public"]}
             call(client, "modify_subnet_attribute", SubnetId=subnet_id, MapPublicIpOnLaunch=public)

@@ -65,7 +65,7 @@ from collections import defaultdict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
+from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes, write_ec2_tags
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     from botocore.exceptions import BotoCoreError, ClientError
@@ -78,11 +78,6 @@ def current_tags(client, ids):
         for tag in page["Tags"]:
             found[tag["ResourceId"]][tag["Key"]] = tag["Value"]
     return found
-
-
-@AWSRetry.jittered_backoff()
-def call(client, operation, **kwargs):
-    return getattr(client, operation)(**kwargs)
 
 
 def main():
@@ -117,11 +112,7 @@ def main():
         to_set, to_remove = tag_changes(tags, wanted, module.params["purge_tags"])
         if (to_set or to_remove) and not module.check_mode:
             try:
-                if to_remove:
-                    call(client, "delete_tags", Resources=[resource["id"]], Tags=[{"Key": key} for key in to_remove])
-                if to_set:
-                    tag_list = [{"Key": key, "Value": value} for key, value in sorted(to_set.items())]
-                    call(client, "create_tags", Resources=[resource["id"]], Tags=tag_list)
+                write_ec2_tags(client, resource["id"], to_set, to_remove)
             except (ClientError, BotoCoreError) as e:
                 module.fail_json_aws(e, msg=f"Could not tag {resource['id']}")
         changed = changed or bool(to_set or to_remove)
