@@ -20,12 +20,14 @@ if [ -n "${LMS_MOODLE_DEMO_VARS:-}" ]; then
   extra=(-e "@$LMS_MOODLE_DEMO_VARS")
 fi
 playbook() { "$root/.venv/bin/ansible-playbook" -i inventories/local "${extra[@]}" "$@"; }
-read -r environment http_port moto_port < <("$python" - "${LMS_MOODLE_DEMO_VARS:-}" <<'PY'
-import sys, yaml
+read -r environment http_port moto_port proxy < <("$python" - "${LMS_MOODLE_DEMO_VARS:-}" <<'PY'
+import re, sys, yaml
 values = yaml.safe_load(open("inventories/local/group_vars/all.yml"))
 if sys.argv[1]:
     values.update(yaml.safe_load(open(sys.argv[1])) or {})
-print(values["moodle_environment"], values["local_http_port"], values["local_moto_port"])
+# HAProxy's fixed address (local_proxy_address in inventories/local), the one proxy the web nodes trust.
+proxy = re.sub(r"\.0/\d+$", ".250", values["local_subnet"]) + "/32"
+print(values["moodle_environment"], values["local_http_port"], values["local_moto_port"], proxy)
 PY
 )
 endpoint="http://127.0.0.1:$moto_port"
@@ -72,7 +74,7 @@ echo
 echo "Checked against the reference architecture and the design decisions (moto at $endpoint):"
 "$python" -m tests.verify.network_checks --environment "$environment" --endpoint-url "$endpoint" --alb-ingress cdn
 "$python" -m tests.verify.data_checks --environment "$environment" --endpoint-url "$endpoint" \
-  --session valkey:node:1 --application valkey:node:1 --wwwroot "http://127.0.0.1:$http_port"
+  --session valkey:node:1 --application valkey:node:1 --wwwroot "http://127.0.0.1:$http_port" --proxy-networks "$proxy"
 "$python" -m tests.verify.edge_checks --environment "$environment" --endpoint-url "$endpoint" \
   --cdn --moto-attributes-missing
 "$python" -m tests.verify.fleet_checks --environment "$environment" --endpoint-url "$endpoint" --plain-http-bucket

@@ -21,6 +21,12 @@ options:
     type: list
     elements: str
     default: []
+  entries:
+    description:
+      - Also return each list's CIDR blocks (EC2 C(GetManagedPrefixListEntries)), for a web server that must trust
+        the addresses of a list as proxies.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -47,6 +53,13 @@ prefix_lists:
       owner_id: AWS
       address_family: IPv4
       max_entries: 55
+      entries: [13.124.199.0/24, 130.176.0.0/18]
+  contains:
+    entries:
+      description: The list's CIDR blocks, sorted.
+      returned: with O(entries)
+      type: list
+      elements: str
 """
 
 import contextlib
@@ -67,28 +80,44 @@ def describe_prefix_lists(client, names):
     return found
 
 
+@AWSRetry.jittered_backoff()
+def prefix_list_entries(client, prefix_list_id):
+    cidrs = []
+    for page in client.get_paginator("get_managed_prefix_list_entries").paginate(PrefixListId=prefix_list_id):
+        cidrs.extend(entry["Cidr"] for entry in page["Entries"])
+    return sorted(cidrs)
+
+
+def described(client, prefix_list, with_entries):
+    result = {
+        "prefix_list_id": prefix_list["PrefixListId"],
+        "prefix_list_name": prefix_list.get("PrefixListName", ""),
+        "owner_id": prefix_list.get("OwnerId", ""),
+        "address_family": prefix_list.get("AddressFamily", ""),
+        "max_entries": prefix_list.get("MaxEntries"),
+    }
+    if with_entries:
+        result["entries"] = prefix_list_entries(client, prefix_list["PrefixListId"])
+    return result
+
+
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(names=dict(type="list", elements="str", default=[])), supports_check_mode=True
+        argument_spec=dict(
+            names=dict(type="list", elements="str", default=[]),
+            entries=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
     )
     client = module.client("ec2")
     try:
-        prefix_lists = describe_prefix_lists(client, module.params["names"])
+        prefix_lists = [
+            described(client, p, module.params["entries"])
+            for p in describe_prefix_lists(client, module.params["names"])
+        ]
     except (ClientError, BotoCoreError) as e:
         module.fail_json_aws(e, msg="Could not list the managed prefix lists")
-    module.exit_json(
-        changed=False,
-        prefix_lists=[
-            {
-                "prefix_list_id": p["PrefixListId"],
-                "prefix_list_name": p.get("PrefixListName", ""),
-                "owner_id": p.get("OwnerId", ""),
-                "address_family": p.get("AddressFamily", ""),
-                "max_entries": p.get("MaxEntries"),
-            }
-            for p in prefix_lists
-        ],
-    )
+    module.exit_json(changed=False, prefix_lists=prefix_lists)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,12 @@ class Run:
 
 class Platform:
     def __init__(
-        self, workdir: Path, prefix: str = "lms-ci", environment: str = "lmsci", ports: tuple[int, int] | None = None
+        self,
+        workdir: Path,
+        prefix: str = "lms-ci",
+        environment: str = "lmsci",
+        ports: tuple[int, int] | None = None,
+        subnet: str = "172.29.214.0/24",
     ) -> None:
         """A platform of its own (the cluster suite's: its names, free ports), or with ``ports`` (HTTP, moto) one that
         runs already under ``prefix`` (``Platform.demo()``)."""
@@ -64,6 +69,8 @@ class Platform:
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.moto_url = f"http://127.0.0.1:{self.moto_port}"
         self.source = Path(os.environ.get("MOODLE_SRC") or STANDIN)
+        # The load balancer's fixed address on the platform's network (inventories/local: local_proxy_address).
+        self.local_proxy_address = re.sub(r"\.0/\d+$", ".250", subnet)
         self.workdir = workdir
         self.vars_file = workdir / "platform.yml"
         self.vars_file.write_text(
@@ -73,7 +80,7 @@ class Platform:
                     "moodle_environment": self.environment,
                     "local_http_port": self.http_port,
                     "local_moto_port": self.moto_port,
-                    "local_subnet": "172.29.214.0/24",
+                    "local_subnet": subnet,
                 }
             )
         )
@@ -94,7 +101,7 @@ class Platform:
         settings = yaml.safe_load((ROOT / "inventories" / "local" / "group_vars" / "all.yml").read_text())
         return cls(
             workdir, settings["local_prefix"], settings["moodle_environment"],
-            (int(settings["local_http_port"]), int(settings["local_moto_port"])),
+            (int(settings["local_http_port"]), int(settings["local_moto_port"])), settings["local_subnet"],
         )  # fmt: skip
 
     def run(self, *command: str, timeout: int = 1800, env: dict[str, str] | None = None) -> Run:
@@ -241,9 +248,19 @@ class Platform:
         secret = json.loads(client.get_secret_value(SecretId=f"{self.environment}/moodle/admin")["SecretString"])
         return secret["username"], secret["password"]
 
-    def login(self) -> requests.Session:
+    def catalogue(self, key: str) -> str:
+        """One value of the environment's SSM catalogue, such as ``site/wwwroot``."""
+        client = boto3.client(
+            "ssm", endpoint_url=self.moto_url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        return client.get_parameter(Name=f"/{self.environment}/moodle/{key}")["Parameter"]["Value"]
+
+    def login(self, headers: dict[str, str] | None = None) -> requests.Session:
+        """A session logged in as the administrator; ``headers`` go with every request of it."""
         user, password = self.admin()
         session = requests.Session()
+        session.headers.update(headers or {})
         page = session.get(f"{self.url}/login/index.php", timeout=60)
         token = re.search(r'name="logintoken" value="([^"]*)"', page.text)
         assert token, page.text[:2000]

@@ -6,6 +6,7 @@ with MOODLE_SRC. Real parts only: PostgreSQL, Redis with TLS and AUTH, Apache + 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import subprocess
 import time
@@ -122,6 +123,32 @@ def test_a_login_survives_when_haproxy_sends_the_next_request_to_the_other_node(
     finally:
         platform.haproxy(f"set server web/{node} state ready")
         platform.wait_for_states({node: "UP"})
+
+
+def test_moodle_records_the_address_the_load_balancer_saw_not_one_the_client_forged(platform):
+    """A client's own X-Forwarded-For and Client-IP change nothing: the nodes trust the load balancer's address alone
+    (the catalogue's site/proxy_networks), and Moodle takes the address Apache took from it."""
+    forged = "203.0.113.66"
+    session = platform.login({"X-Forwarded-For": forged, "Client-IP": "198.51.100.7"})
+    page = platform.dashboard(session)
+    assert page.status_code == 200 and LOGGED_IN in page.text, page.text[:2000]
+
+    recorded = platform.exec(
+        "db", "runuser", "-u", "postgres", "--", "psql", "-d", "moodle", "-tAc",
+        "SELECT lastip FROM mdl_user WHERE username = 'admin'",
+    ).strip()  # fmt: skip
+    proxy = platform.local_proxy_address
+    assert recorded not in (forged, "198.51.100.7", proxy, ""), f"Moodle recorded {recorded!r} for the login"
+    # The moto distribution is not in the path here, but its networks are written as they are on AWS: public only.
+    cdn_networks = platform.catalogue("site/cdn_networks").split(",")
+    assert cdn_networks and not [n for n in cdn_networks if ipaddress.ip_network(n).is_private], cdn_networks
+    for node in WEB:
+        config = platform.exec(node, "cat", "/etc/apache2/sites-available/moodle.conf")
+        internal = re.findall(r"^\s*RemoteIPInternalProxy\s+(\S+)", config, re.M)
+        public = re.findall(r"^\s*RemoteIPTrustedProxy\s+(\S+)", config, re.M)
+        assert internal == [f"{proxy}/32"], f"{node} trusts {internal} as internal proxies"
+        assert public == cdn_networks, f"{node} trusts {public} as public proxies"
+    print(f"login through HAProxy with a forged X-Forwarded-For: Moodle recorded {recorded}")
 
 
 def test_a_file_written_into_dataroot_by_one_node_is_read_by_the_other(platform):

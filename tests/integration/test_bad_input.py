@@ -124,6 +124,7 @@ BAD_INPUTS = [
         id="wwwroot-http-with-a-certificate",
     ),
     pytest.param({"parameters_extra": {"flat": "x"}}, "parameters_extra", id="parameter-key-without-group"),
+    pytest.param({"parameters_proxy_networks": ["10.0.0.0"]}, "parameters_proxy_networks", id="proxy-no-prefix"),
     pytest.param(
         {"moodle_domain_name": "moodle.example.org", "moodle_hosted_zone": "example.edu"},
         "certificate_domain_name",

@@ -8,8 +8,9 @@ import re
 from .conftest import role_playbook
 
 ENV = {"moodle_environment": "checkmode"}
-# The tiers an adopted VPC holds directly: its subnets, routes and NAT gateways, and the security groups.
-TIERS = ["network", "security_groups"]
+# The tiers an adopted VPC holds directly: its subnets, routes and NAT gateways, and the security groups; and the
+# catalogue, whose proxy networks come from the adopted public subnets.
+TIERS = ["network", "security_groups", "parameters"]
 PROVISION_ROLES = ["network", "security_groups", "file_system", "database", "cache", "certificate", "load_balancer",
                    "cdn", "dns", "parameters", "web_fleet"]  # fmt: skip
 
@@ -61,11 +62,16 @@ def test_existing_vpc_is_adopted_and_never_removed(moto, run_playbook, tmp_path)
     # Adoption is the network role's alone: every other tier takes the subnets and groups from network_outputs and
     # security_groups_outputs whether they were adopted or created (molecule's aws scenarios run the whole stack).
     first = run_playbook(role_playbook(tmp_path, TIERS, "present"), adopt)
+    catalogue = moto.client("ssm").get_parameters_by_path(Path="/checkmode/moodle/", Recursive=True)["Parameters"]
     second = run_playbook(role_playbook(tmp_path, TIERS, "present"), adopt)
     teardown = run_playbook(role_playbook(tmp_path, TIERS, "absent"), adopt)
 
     assert first.returncode == 0, first.output
     assert second.recap()["changed"] == 0, second.output
+    # The load balancer goes into the adopted public subnets: the web nodes trust those networks alone as proxies.
+    assert {p["Name"]: p["Value"] for p in catalogue} == {
+        "/checkmode/moodle/site/proxy_networks": "172.20.0.0/24,172.20.1.0/24"
+    }, catalogue
     assert teardown.returncode == 0, teardown.output
     assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]] == [vpc_id]
     remaining = {

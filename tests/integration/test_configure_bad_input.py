@@ -77,6 +77,9 @@ BAD_INPUTS = [
     pytest.param({"webserver_start_limit_burst": 100, "webserver_restart_delay": 5}, "webserver_start_limit_burst",
                  id="restart-limit-never-reached"),
     pytest.param({"webserver_hsts_max_age": "1y"}, "webserver_hsts_max_age", id="hsts-max-age-not-seconds"),
+    # With no trusted proxy, mod_remoteip would believe any client's X-Forwarded-For.
+    pytest.param({"webserver_remoteip_trusted_proxies": []}, "webserver_remoteip_trusted_proxies", id="no-proxy"),
+    pytest.param({"webserver_remoteip_public_proxies": ["CDN"]}, "webserver_remoteip_public_proxies", id="cdn-name"),
     pytest.param({"webserver_fpm_health_children": 0}, "webserver_fpm_health_children", id="no-health-worker"),
     pytest.param({"moodle_db_connect_timeout": 0}, "moodle_db_connect_timeout", id="db-connect-timeout-zero"),
     pytest.param({"moodle_readiness_metric_namespace": "AWS/EC2"}, "moodle_readiness_metric_namespace",

@@ -21,7 +21,8 @@ from tests.verify.network_checks import Report, owner_filters
 
 PINNED_VERSIONS = {"aurora-postgresql": "16.4", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
 LOG_EXPORTS = {"aurora-postgresql": ["postgresql"], "aurora-mysql": ["audit", "error", "slowquery"]}
-SERVICES = ("ec2", "efs", "rds", "elasticache", "secretsmanager", "ssm", "elbv2")
+SERVICES = ("ec2", "efs", "rds", "elasticache", "secretsmanager", "ssm", "elbv2", "cloudfront")
+CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 
 
 def clients(region: str, endpoint_url: str | None) -> dict:
@@ -186,6 +187,28 @@ def expected_wwwroot(api, args) -> str | None:
     return f"{scheme}://{names[0]}" if names else None
 
 
+def proxy_networks(api, environment: str) -> str | None:
+    """The CIDR blocks of the load balancer's subnets, sorted: the only proxies the web nodes may trust."""
+    balancers = api["elbv2"].describe_load_balancers()["LoadBalancers"]
+    mine = [b for b in balancers if b["LoadBalancerName"] == f"{environment}-moodle"]
+    if not mine:
+        return None
+    subnet_ids = [zone["SubnetId"] for zone in mine[0]["AvailabilityZones"]]
+    return ",".join(sorted(s["CidrBlock"] for s in api["ec2"].describe_subnets(SubnetIds=subnet_ids)["Subnets"]))
+
+
+def cdn_networks(api, environment: str) -> str | None:
+    """CloudFront's origin-facing blocks, sorted, when the environment has a distribution in front."""
+    items = api["cloudfront"].list_distributions()["DistributionList"].get("Items", [])
+    if not [d for d in items if d["Comment"].startswith(f"Moodle {environment} ")]:
+        return None
+    ec2 = api["ec2"]
+    named = [{"Name": "prefix-list-name", "Values": [CLOUDFRONT_ORIGIN_FACING]}]
+    lists = ec2.describe_managed_prefix_lists(Filters=named)
+    entries = ec2.get_managed_prefix_list_entries(PrefixListId=lists["PrefixLists"][0]["PrefixListId"])["Entries"]
+    return ",".join(sorted(entry["Cidr"] for entry in entries))
+
+
 def check_present(api, args, report: Report) -> None:
     subnets, groups = data_subnets_and_groups(api["ec2"], args.environment)
     fs = check_efs(api, args.environment, subnets, groups, report)
@@ -193,6 +216,8 @@ def check_present(api, args, report: Report) -> None:
     members = sorted(m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers", []))
     actual = {
         "site/wwwroot": expected_wwwroot(api, args),
+        "site/proxy_networks": args.proxy_networks or proxy_networks(api, args.environment),
+        "site/cdn_networks": cdn_networks(api, args.environment),
         "efs/id": fs.get("FileSystemId"),
         "efs/arn": fs.get("FileSystemArn"),
         "db/cluster_id": cluster.get("DBClusterIdentifier"),
@@ -262,6 +287,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--application", default="valkey:node:2", help="engine:mode:nodes, or '' for none")
     parser.add_argument(
         "--wwwroot", help="the site URL the catalogue must hold (site/wwwroot); load-balancer:<scheme> for its own name"
+    )
+    parser.add_argument(
+        "--proxy-networks",
+        help="the proxies the catalogue must hold (site/proxy_networks, comma-separated); default: the load balancer's "
+        "subnets (the local platform's HAProxy is not in the VPC)",
     )
     parser.add_argument("--final-snapshot", action="store_true", help="with --expect-empty: a final snapshot exists")
 
