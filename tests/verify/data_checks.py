@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from tests.verify import cli, network_checks
+from tests.verify import cli, edge_checks, network_checks
 from tests.verify.network_checks import Report, owner_filters
 
 PINNED_VERSIONS = {"aurora-postgresql": "16.4", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
@@ -199,8 +199,7 @@ def proxy_networks(api, environment: str) -> str | None:
 
 def cdn_networks(api, environment: str) -> str | None:
     """CloudFront's origin-facing blocks, sorted, when the environment has a distribution in front."""
-    items = api["cloudfront"].list_distributions()["DistributionList"].get("Items", [])
-    if not [d for d in items if d["Comment"].startswith(f"Moodle {environment} ")]:
+    if not edge_checks.distributions(api, environment):
         return None
     ec2 = api["ec2"]
     named = [{"Name": "prefix-list-name", "Values": [CLOUDFRONT_ORIGIN_FACING]}]
