@@ -44,7 +44,8 @@ def test_an_interrupted_demo_resumes_and_ends_on_the_login_page(platform):
     admin_password = platform.admin()[1]
     assert admin_password not in run.output and admin_password not in interrupted.output
     assert 'id="login"' in login_page(platform)
-    print(f"demo interrupted after {interrupted.seconds:.0f} s, resumed in {run.seconds:.0f} s")
+    presses = interrupted.output.count("[Ctrl-C pressed")
+    print(f"demo interrupted after {interrupted.seconds:.0f} s ({presses} Ctrl-C), resumed in {run.seconds:.0f} s")
 
 
 def test_a_second_demo_changes_nothing_and_ends_on_the_login_page(platform):
