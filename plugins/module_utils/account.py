@@ -102,6 +102,18 @@ class Account:
             operation, lambda: [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
         )
 
+    def first(self, service: str, operation: str, key: str, match: Callable[[dict], bool], **kwargs) -> dict | None:
+        """The first item of a paginated read call that `match` accepts; the pages after it are not read."""
+        self.calls.append(f"{service}:{operation}")
+        paginator = self.client(service).get_paginator(xform_name(operation))
+
+        def read():
+            return next(
+                (item for page in paginator.paginate(**kwargs) for item in page.get(key, []) if match(item)), None
+            )
+
+        return _answered(operation, read)
+
     def refuse(self, variable: str, value: Any, message: str) -> None:
         self.findings.append({"variable": variable, "value": value, "message": f"{variable} {message}"})
 

@@ -163,8 +163,22 @@ def database(account: Account, check: dict) -> None:
     variable, value, engine = check["variable"], check["value"], check["engine"]
     version, version_variable = check["version"] or "", check["version_variable"] or "database_engine_version"
     options = "DescribeOrderableDBInstanceOptions"
-    page = {"PaginationConfig": {"PageSize": 1000}}
-    # moto's server ignores the DBInstanceClass filter (AWS applies it): the class is compared here as well.
+    page = {"PaginationConfig": {"PageSize": 100}}
+    # moto's server ignores the DBInstanceClass filter (AWS applies it): the class is compared here as well, and pages
+    # are read only up to the first match (moto's reply of all its ~1000 options costs it seconds of CPU per run).
+    if account.first(
+        "rds",
+        options,
+        "OrderableDBInstanceOptions",
+        lambda option: option["DBInstanceClass"] == value and (not version or option["EngineVersion"] == version),
+        Engine=engine,
+        DBInstanceClass=value,
+        Vpc=True,
+        **_version(version),
+        **page,
+    ):
+        return
+    # Refused: read what was offered, to say which of the two settings is wrong and what to choose instead.
     with_class = [
         option
         for option in account.pages(
@@ -182,8 +196,6 @@ def database(account: Account, check: dict) -> None:
             f"'{value}' is not orderable for {engine}{' ' + version if version else ''} in {account.region}; "
             f"classes offered: {shown(_same_family(value, [option['DBInstanceClass'] for option in offered]))}.",
         )
-        return
-    if not version or any(option["EngineVersion"] == version for option in with_class):
         return
     with_version = account.pages(
         "rds", options, "OrderableDBInstanceOptions", Engine=engine, EngineVersion=version, Vpc=True, **page

@@ -170,3 +170,50 @@ def test_no_ami_given_asks_nothing(stubbed):
     account = Account(stubbed.client, "eu-west-1")
     account_checks.image(account, image_check(value=""))
     assert account.findings == [] and account.calls == []
+
+
+def option(instance_class, version="16.4"):
+    return {"DBInstanceClass": instance_class, "EngineVersion": version}
+
+
+def database_check(instance_class="db.r6g.large", version=""):
+    return {
+        "check": "database",
+        "variable": "database_instance_class",
+        "value": instance_class,
+        "engine": "aurora-postgresql",
+        "version": version,
+        "version_variable": "database_engine_version",
+    }
+
+
+def test_an_orderable_class_is_confirmed_by_the_first_page_that_has_it(stubbed):
+    """moto ignores the class filter and answers every class, 100 a page: the pages after the first match are not
+    read (the Stubber fails on a call with no answer queued, and on answers left unread)."""
+    pages = [
+        {"OrderableDBInstanceOptions": [option("db.t3.medium")] * 3, "Marker": "2"},
+        {"OrderableDBInstanceOptions": [option("db.t3.medium"), option("db.r6g.large")], "Marker": "3"},
+    ]
+    account = account_with(stubbed, "rds", [("describe_orderable_db_instance_options", page, "ok") for page in pages])
+    account_checks.database(account, database_check())
+    assert account.findings == []
+    stubbed.stubbers["rds"].assert_no_pending_responses()
+
+
+def test_a_class_offered_only_with_other_versions_is_refused_on_the_version(stubbed):
+    offered = {"OrderableDBInstanceOptions": [option("db.r6g.large", "15.4"), option("db.r6g.large", "16.2")]}
+    with_version = {"OrderableDBInstanceOptions": [option("db.r7g.large", "16.9")]}
+    account = account_with(
+        stubbed,
+        "rds",
+        [
+            ("describe_orderable_db_instance_options", offered, "ok"),  # class and version: no match
+            ("describe_orderable_db_instance_options", offered, "ok"),  # the class, every version
+            ("describe_orderable_db_instance_options", with_version, "ok"),  # the version, every class
+        ],
+    )
+    account_checks.database(account, database_check(version="16.9"))
+    [finding] = account.findings
+    assert finding["variable"] == "database_engine_version"
+    assert "versions offered with db.r6g.large: 15.4, 16.2" in finding["message"]
+    assert "classes offered with 16.9: db.r7g.large" in finding["message"]
