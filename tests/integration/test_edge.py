@@ -44,6 +44,51 @@ def test_https_listener_redirects_with_a_certificate(run_playbook, moto, tmp_pat
     assert verify(moto, "--moto-attributes-missing", "--https", "--no-cdn") == 0
 
 
+def test_a_changed_setting_updates_the_distribution_in_place_and_an_unchanged_one_calls_nothing(
+    run_playbook, moto, tmp_path
+):
+    """The cdn role alone, its origin given: settings it manages changed on an existing distribution (price class,
+    origin timeout, a static path, HTTPS to the origin with Host forwarded on the static paths) update that
+    distribution, found by its caller reference, instead of creating a second one or leaving it as it was; the run
+    after changes nothing."""
+    playbook = role_playbook(tmp_path, ["cdn"], "present")
+    settings = {**SETTINGS, "cdn_origin_domain_name": "edge-alb-1.us-east-1.elb.amazonaws.com", "cdn_wait": False}
+    changed = {
+        **settings,
+        "cdn_price_class": "PriceClass_100",
+        "cdn_origin_read_timeout": 45,
+        "cdn_origin_https": True,
+        "cdn_static_paths": ["/theme/styles.php*", "/pluginfile.php/*/theme_*"],
+    }
+
+    created = run_playbook(playbook, settings)
+    assert created.returncode == 0, created.output
+    [before] = distributions(moto)
+    updated = run_playbook(playbook, changed)
+    assert updated.returncode == 0, updated.output
+    again = run_playbook(playbook, changed)
+    assert again.returncode == 0, again.output
+
+    [after] = distributions(moto)
+    assert after["Id"] == before["Id"], "a second distribution was created instead of updating the first"
+    assert updated.recap()["changed"] > 0 and again.recap()["changed"] == 0, again.output
+    config = moto.client("cloudfront").get_distribution_config(Id=after["Id"])["DistributionConfig"]
+    assert config["PriceClass"] == "PriceClass_100"
+    [origin] = config["Origins"]["Items"]
+    assert int(origin["CustomOriginConfig"]["OriginReadTimeout"]) == 45
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    behaviours = {item["PathPattern"]: item for item in config["CacheBehaviors"].get("Items", [])}
+    assert "/pluginfile.php/*/theme_*" in behaviours, list(behaviours)
+    for path in ("/theme/styles.php*", "/pluginfile.php/*/theme_*"):
+        headers = behaviours[path]["ForwardedValues"]["Headers"].get("Items", [])
+        assert headers == ["Host"], f"{path} forwards {headers}: the certificate checked would be the ALB's name"
+
+
+def distributions(moto) -> list[dict]:
+    listing = moto.client("cloudfront").list_distributions()["DistributionList"]
+    return [item for item in listing.get("Items", []) if f"Moodle {ENVIRONMENT} " in item["Comment"]]
+
+
 def self_signed(name: str) -> dict:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
