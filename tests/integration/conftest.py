@@ -47,17 +47,22 @@ def operation(request: dict) -> str:
     return f"{request.get('method')} {urllib.parse.urlsplit(request.get('url', '')).path}"
 
 
+# moto's reset rebuilds every backend: on CI's saturated two cores (this lane at a tenth of the CPU weight) it once
+# took more than 10 s. A slow answer is not a failure here; a dead server still fails the test.
+MOTO_API_TIMEOUT = 120
+
+
 @dataclass
 class Moto:
     url: str
 
     def post(self, path: str) -> bytes:
         request = urllib.request.Request(f"{self.url}{path}", data=b"", method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=MOTO_API_TIMEOUT) as response:
             return response.read()
 
     def get(self, path: str) -> bytes:
-        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=MOTO_API_TIMEOUT) as response:
             return response.read()
 
     def reset(self) -> None:
