@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 try:
@@ -96,23 +96,19 @@ class Account:
 
     def pages(self, service: str, operation: str, key: str, **kwargs) -> list:
         """Every item of a paginated read call."""
-        self.calls.append(f"{service}:{operation}")
-        paginator = self.client(service).get_paginator(xform_name(operation))
-        return _answered(
-            operation, lambda: [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
-        )
+        items = self._items(service, operation, key, kwargs)
+        return _answered(operation, lambda: list(items))
 
     def first(self, service: str, operation: str, key: str, match: Callable[[dict], bool], **kwargs) -> dict | None:
         """The first item of a paginated read call that `match` accepts; the pages after it are not read."""
+        items = self._items(service, operation, key, kwargs)
+        return _answered(operation, lambda: next((item for item in items if match(item)), None))
+
+    def _items(self, service: str, operation: str, key: str, kwargs: dict) -> Iterator[dict]:
+        """The items of a paginated read call, page by page as they are consumed (recorded as one call)."""
         self.calls.append(f"{service}:{operation}")
         paginator = self.client(service).get_paginator(xform_name(operation))
-
-        def read():
-            return next(
-                (item for page in paginator.paginate(**kwargs) for item in page.get(key, []) if match(item)), None
-            )
-
-        return _answered(operation, read)
+        return (item for page in paginator.paginate(**kwargs) for item in page.get(key, []))
 
     def refuse(self, variable: str, value: Any, message: str) -> None:
         self.findings.append({"variable": variable, "value": value, "message": f"{variable} {message}"})
