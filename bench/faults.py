@@ -5,7 +5,8 @@ JSON.
     .venv/bin/python -m bench.faults [--outage-seconds 30] [--json bench-faults.json] [--short]
 
 Scenarios, in order: kill -9 of PHP-FPM's and of Apache's main process on web-1; the database frozen (docker pause)
-with web-2's CPU saturated by a bounded busy loop; the session store frozen. --short: 5 s outages (CI's smoke run).
+with web-2's CPU saturated by a bounded busy loop; the session store frozen; the shared dataroot read-only on
+web-1. --short: 5 s outages (CI's smoke run).
 Traffic goes to 127.0.0.1 and to the platform's own containers only.
 """
 
@@ -44,6 +45,7 @@ def main() -> None:
             faults.kill_main_process(platform, "web-1", "apache2"),
             faults.dependency_outage(platform, "db", seconds, saturate="web-2"),
             faults.dependency_outage(platform, "session", seconds),
+            faults.shared_volume_unavailable(platform, "web-1", seconds),
         ]
     rows = [outcome.row() for outcome in outcomes]
     print(table(rows))

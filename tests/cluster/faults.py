@@ -13,6 +13,9 @@ import requests
 
 from tests.cluster.loadgen import Load
 
+# Where the local platform mounts the shared volume (EFS's stand-in, holding the dataroot) on every web node.
+SHARED_MOUNT = "/srv/moodle-shared"
+
 
 @dataclass
 class Outcome:
@@ -44,6 +47,7 @@ def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: 
     saturated by a bounded busy loop (two processes) for as long. Enough clients for the requests waiting on the
     dependency to take every Moodle worker of a node (8 locally)."""
     downs = platform.times_marked_down()
+    locks_before = platform.session_lock_ttls()
     stress = None
     with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load:
         subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
@@ -69,12 +73,21 @@ def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: 
     summary = load.summary()
     marked = platform.times_marked_down()
     taken_out = {node: count - downs.get(node, 0) for node, count in marked.items() if count != downs.get(node, 0)}
+    # With the load stopped, a session lock still in the store belongs to a request the outage cut off between taking
+    # it and letting it go; that session's pages wait on it until it expires (Moodle cannot tell its holder is gone).
+    orphaned = {key: ttl for key, ttl in platform.session_lock_ttls().items() if key not in locks_before}
+    after = load.failures(after=resumed + recovered)
     return Outcome(
         f"{dependency} frozen {seconds:g} s" + (f", {saturate} saturated" if saturate else ""),
         summary["requests"], summary["failed"], recovered,
         {"nodes taken out": taken_out,
          "states at the end": states, "readiness during": ready.strip(),
-         "failed after recovery": len(load.failures(after=resumed + recovered)), "summary": summary},
+         "session locks orphaned": orphaned,
+         "failed after recovery": [s.describe(since=resumed) for s in after],
+         "failed after recovery, not waiting on an orphaned lock": [
+             s.describe(since=resumed) for s in after
+             if not (s.session and any(key.endswith(f"{s.session}.lock") for key in orphaned))],
+         "summary": summary},
     )  # fmt: skip
 
 
@@ -108,4 +121,42 @@ def kill_main_process(platform, node: str, unit: str, rate: float = 10) -> Outco
     return Outcome(
         f"kill -9 {unit} on {node}", summary["requests"], summary["failed"], back,
         {"running again after": round(restarted, 1), "bound on failures": bound, "summary": summary},
+    )  # fmt: skip
+
+
+def shared_volume_unavailable(platform, node: str, seconds: float = 10, rate: float = 10) -> Outcome:
+    """The shared dataroot made read-only on one node for ``seconds`` (remounted, as an EFS mount gone bad on one
+    instance would leave it; the other node keeps it) under load. The node's liveness check fails, HAProxy takes it
+    out (the Auto Scaling group would replace it); once the mount is writable again it is back in service. The bound
+    on failures is the kill's: requests on the node from the fault until HAProxy's check has failed fall times (and
+    one interval more for the check in progress), plus those in flight."""
+    inter, fall, rise = platform.check_timing()
+    downs = platform.times_marked_down()
+    remount = ["mount", "-o", "remount,bind,{}", SHARED_MOUNT]
+    with Load(f"{platform.url}/login/index.php", rate=rate) as load:
+        time.sleep(2)
+        broken = time.monotonic()
+        platform.exec(node, *[part.format("ro") for part in remount])
+        try:
+            platform.wait_for_states({node: "DOWN"}, timeout=(fall + 2) * inter + 10)
+            taken_out_after = time.monotonic() - broken
+            time.sleep(max(0.0, seconds - (time.monotonic() - broken)))
+            states = platform.server_states()
+        finally:
+            platform.exec(node, *[part.format("rw") for part in remount])
+            mended = time.monotonic()
+        platform.wait_for_states({node: "UP"}, timeout=(rise + 2) * inter + 10)
+        back = time.monotonic() - mended
+        time.sleep(2)
+    summary = load.summary()
+    marked = platform.times_marked_down()
+    others = {name: count - downs.get(name, 0) for name, count in marked.items() if name != node}
+    bound = math.ceil(rate * (fall + 1) * inter) + load.workers
+    return Outcome(
+        f"shared dataroot read-only on {node} {seconds:g} s", summary["requests"], summary["failed"], back,
+        {"taken out after": round(taken_out_after, 1), "states while broken": states,
+         "other nodes taken out": {name: count for name, count in others.items() if count},
+         "bound on failures": bound,
+         "failed after it was back": [failure.describe(since=mended) for failure in load.failures(after=mended + back)],
+         "summary": summary},
     )  # fmt: skip

@@ -20,6 +20,13 @@ class Sample:
     status: int
     served_by: str
     error: str = ""
+    session: str = ""  # the Moodle session id the request carried ("" for a first request)
+
+    def describe(self, since: float) -> str:
+        """One line for a test's message: when it started (seconds after ``since``), how long it took, the answer."""
+        answer = self.error or f"HTTP {self.status}"
+        return (f"started {self.started - since:+.1f} s, {self.seconds:.1f} s, {answer} from {self.served_by or '-'}"
+                f" (session {self.session[:8] or 'new'})")  # fmt: skip
 
     @property
     def ok(self) -> bool:
@@ -59,13 +66,14 @@ class Load:
         session = requests.Session()
         while (slot := self._slot()) is not None:
             time.sleep(max(0.0, slot - time.monotonic()))
+            carried = next((c.value for c in session.cookies if c.name.startswith("MoodleSession")), "")
             started = time.monotonic()
             try:
                 response = session.get(self.url, timeout=self.timeout, allow_redirects=False)
                 sample = Sample(started, time.monotonic() - started, response.status_code,
-                                response.headers.get("X-Served-By", ""))  # fmt: skip
+                                response.headers.get("X-Served-By", ""), session=carried)  # fmt: skip
             except requests.RequestException as error:
-                sample = Sample(started, time.monotonic() - started, 0, "", type(error).__name__)
+                sample = Sample(started, time.monotonic() - started, 0, "", type(error).__name__, carried)
             with self._lock:
                 self.samples.append(sample)
 

@@ -184,10 +184,11 @@ class Platform:
     def container(self, node: str) -> str:
         return f"{self.prefix}-{node}"
 
-    def exec(self, node: str, *command: str, check: bool = True) -> str:
+    def exec(self, node: str, *command: str, check: bool = True, user: str = "root", stdin: str | None = None) -> str:
         result = subprocess.run(
-            ["docker", "exec", self.container(node), *command], capture_output=True, text=True, check=False
-        )
+            ["docker", "exec", *(["-i"] if stdin is not None else []), "-u", user, self.container(node), *command],
+            input=stdin, capture_output=True, text=True, check=False,
+        )  # fmt: skip
         if check:
             assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
@@ -226,6 +227,23 @@ class Platform:
                 return states
             time.sleep(0.5)
         raise AssertionError(f"HAProxy never reached {wanted}: {states}")
+
+    def longest_request(self, node: str = "web-1") -> int:
+        """PHP-FPM's max_execution_time on a node, in seconds: the longest a request may run there."""
+        fpm = self.exec(node, "php-fpm8.2", "-i")
+        return int(re.search(r"^max_execution_time => (\d+)", fpm, re.M)[1])
+
+    def session_lock_ttls(self) -> dict[str, int]:
+        """The session locks in the session store (Redis keys ``*.lock``) and the seconds each has left. The AUTH token
+        is read inside the container into redis-cli's environment, never put on a command line."""
+        script = (
+            'export REDISCLI_AUTH="$(sed -n \'s/^requirepass "\\(.*\\)"$/\\1/p\' /etc/redis/lms.conf)"; '
+            'cli() { redis-cli --tls --cacert /etc/redis/ca.crt -h 127.0.0.1 -p "$PORT" --no-auth-warning "$@"; }; '
+            "PORT=$(sed -n 's/^tls-port //p' /etc/redis/lms.conf); "
+            'cli --scan --pattern \'*.lock\' | while read -r key; do echo "$key $(cli TTL "$key")"; done'
+        )
+        output = self.exec("session", "sh", "-c", script)
+        return {key: int(ttl) for key, ttl in (line.rsplit(" ", 1) for line in output.splitlines() if line.strip())}
 
     def secret_values(self) -> set[str]:
         """Every value kept in the environment's Secrets Manager secrets: each whole secret string and, for JSON
