@@ -172,6 +172,26 @@ class Platform:
             f"playbooks/{playbook}", *extra,
         )  # fmt: skip
 
+    def playbook_until(self, pattern: str, then, playbook: str, *extra: str) -> Run:
+        """Run a playbook as playbook() does and call ``then()`` once, as soon as a line of its output matches
+        ``pattern`` (the run goes on meanwhile); its output says where that happened."""
+        started = time.monotonic()
+        process = subprocess.Popen(  # noqa: S603 - this repository's ansible-playbook
+            [str(VENV_BIN / "ansible-playbook"), "-i", "inventories/local", "-e", f"@{self.vars_file}",
+             f"playbooks/{playbook}", *extra],
+            cwd=ROOT, env={**self.env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        lines, done = [], False
+        for line in process.stdout:
+            lines.append(line)
+            if not done and re.search(pattern, line):
+                done = True
+                then()
+                lines.append(f"[{pattern!r} seen, {then.__name__} done]\n")
+        process.wait(timeout=300)
+        return Run(process.returncode, "".join(lines), time.monotonic() - started)
+
     def module(self, host: str, module: str, args: str) -> dict:
         """Run a module on a host of the platform as a task would; its JSON result."""
         result = self.run(

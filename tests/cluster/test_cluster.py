@@ -380,6 +380,41 @@ def test_stopping_a_node_under_load(platform):
         platform.wait_for_states({"web-1": "UP"}, timeout=180)
 
 
+def test_a_node_killed_in_the_middle_of_a_deploy_stops_it_and_a_second_run_finishes_it(platform):
+    """web-2 dies (docker kill) just after the deploy drained it: the deploy stops there and says so, web-1 serves
+    the new release with no failed request, the catalogue still names the release every node ran (a replacement
+    instance gets that one, not a half-rolled one); once web-2 is back, the same deploy again puts both nodes on the
+    new release and names it in the catalogue."""
+    before = catalogue_release(platform)
+    source = platform.release("release-resumed")
+
+    def kill_web_2():
+        subprocess.run(["docker", "kill", platform.container("web-2")], check=True, capture_output=True)
+
+    deploy = ("deploy.yml", "-e", f"release_source={source}", "-e", "release_name=release-resumed")
+    try:
+        with Load(f"{platform.url}/login/index.php", rate=4) as load:
+            # web-2's drain is the first task delegated to the load balancer for web-2.
+            run = platform.playbook_until(r"^(ok|changed): \[web-2 -> lb\]", kill_web_2, *deploy)
+            time.sleep(2)
+        summary = load.summary()
+        print(f"deploy with web-2 killed once drained: {run.seconds:.0f} s, {summary}")
+        assert run.returncode != 0 and "kill_web_2 done" in run.output, run.output[-4000:]
+        assert run.recap["web-2"]["unreachable"] == 1 and run.recap["web-1"]["failed"] == 0, run.recap
+        assert current_release(platform, "web-1") == "release-resumed"
+        assert catalogue_release(platform) == before, "a replacement would get a release the fleet does not run"
+        assert summary["failed"] == 0 and summary["served_by"].get("web-1", 0) > 0, (summary, load.failures()[:5])
+        assert platform.server_states()["web-2"].startswith(("MAINT", "DOWN")), platform.server_states()
+    finally:
+        subprocess.run(["docker", "start", platform.container("web-2")], check=True, capture_output=True)
+
+    again = platform.playbook(*deploy)
+    assert again.returncode == 0, again.output[-6000:]
+    assert {current_release(platform, node) for node in WEB} == {"release-resumed"}
+    assert catalogue_release(platform) == "release-resumed"
+    platform.wait_for_states({"web-1": "UP", "web-2": "UP"}, timeout=60)
+
+
 def bump_version(path):
     version = path / "version.php"
     text = version.read_text()
