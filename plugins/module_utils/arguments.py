@@ -28,6 +28,11 @@ def tags_options() -> dict[str, Any]:
     }
 
 
+def owned_by_option() -> dict[str, Any]:
+    """The owned_by option: the tags a resource must carry for state=absent to delete it (tags.not_owned)."""
+    return {"owned_by": dict(type="dict")}
+
+
 def wait_options(timeout: int = WAIT_TIMEOUT) -> dict[str, Any]:
     """The wait and wait_timeout options; a module whose default timeout is not WAIT_TIMEOUT documents its own."""
     return {

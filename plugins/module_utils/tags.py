@@ -32,6 +32,22 @@ def tags_after(current: dict[str, str], wanted: dict[str, str] | None, purge: bo
     return with_tag_changes(current, *tag_changes(current, wanted, purge))
 
 
+def not_owned(kind: str, name: str, tags: dict[str, str], owned_by: dict[str, str] | None) -> str | None:
+    """Why the resource must be left alone by a deletion (owned_by: the tags proving it is ours), or None. A resource
+    found by name alone may be one an administrator made by hand, or another environment's."""
+    if not owned_by:
+        return None
+    differ = sorted(key for key, value in owned_by.items() if tags.get(key) != str(value))
+    if not differ:
+        return None
+    found = ", ".join(f"{key}={tags[key]!r}" if key in tags else f"no {key}" for key in differ)
+    wanted = ", ".join(f"{key}={owned_by[key]!r}" for key in differ)
+    return (
+        f"{kind} {name} left alone: it carries {found}, not {wanted}; "
+        "this collection did not make it for this environment"
+    )
+
+
 # A resource just created may not be visible to every EC2 endpoint yet.
 @AWSRetry.jittered_backoff(catch_extra_error_codes=["InvalidSubnetID.NotFound", "InvalidID"])
 def write_ec2_tags(client, resource_id: str, to_set: dict[str, str], to_remove: list[str]) -> None:

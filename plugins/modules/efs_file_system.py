@@ -124,6 +124,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.owned_by
 """
 
 EXAMPLES = r"""
@@ -254,7 +255,12 @@ file_system:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import (
+    owned_by_option,
+    state_option,
+    tags_options,
+    wait_options,
+)
 from ansible_collections.lms.moodle.plugins.module_utils.efs import (
     AnsibleEFSError,
     create_file_system,
@@ -281,6 +287,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.efs import (
     wait_mount_targets_gone,
     wait_mount_targets_settled,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned
 
 
 def read_current(client, params):
@@ -293,6 +300,10 @@ def read_current(client, params):
 def ensure_absent(module, client, current):
     if not current:
         return False, {}
+    left_alone = not_owned("file system", module.params["name"], current["tags"], module.params["owned_by"])
+    if left_alone:
+        module.warn(left_alone)
+        return False, current
     if module.check_mode:
         return True, {}
     file_system_id = current["file_system_id"]
@@ -403,6 +414,7 @@ def main():
         ),
         purge_mount_targets=dict(type="bool", default=True),
         **tags_options(),
+        **owned_by_option(),
         **wait_options(timeout=600),
     )
     module = AnsibleAWSModule(

@@ -68,6 +68,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.owned_by
   - lms.moodle.state
   - lms.moodle.elasticache_nodes
   - lms.moodle.wait
@@ -214,7 +215,12 @@ endpoints:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import (
+    owned_by_option,
+    state_option,
+    tags_options,
+    wait_options,
+)
 from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     CACHE_CLUSTER_IMMUTABLE,
     CACHE_CLUSTER_MUTABLE,
@@ -240,6 +246,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     wait_for,
     wanted_cache_cluster,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned
 
 KIND = "cache cluster"
 
@@ -311,7 +318,12 @@ def ensure_absent(module, client, cluster):
         if cluster and not module.check_mode:
             wait(module, client, "deleted")
         return False, {}, {}
-    before = normalize_cache_cluster(cluster, list_tags(client, cluster["ARN"]))
+    tags = list_tags(client, cluster["ARN"])
+    before = normalize_cache_cluster(cluster, tags)
+    left_alone = not_owned(KIND, module.params["cache_cluster_id"], tags, module.params["owned_by"])
+    if left_alone:
+        module.warn(left_alone)
+        return False, before, before
     if not module.check_mode:
         delete_cache_cluster(client, module.params["cache_cluster_id"])
         wait(module, client, "deleted")
@@ -330,6 +342,7 @@ def main():
         port=dict(type="int", default=11211),
         transit_encryption=dict(type="bool", default=False),
         **tags_options(),
+        **owned_by_option(),
         **wait_options(),
     )
     module = AnsibleAWSModule(

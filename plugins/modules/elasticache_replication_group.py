@@ -114,6 +114,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.owned_by
   - lms.moodle.state
   - lms.moodle.elasticache_nodes
   - lms.moodle.wait
@@ -287,7 +288,12 @@ replication_group:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import (
+    owned_by_option,
+    state_option,
+    tags_options,
+    wait_options,
+)
 from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     REPLICATION_GROUP_IMMUTABLE,
     REPLICATION_GROUP_MUTABLE,
@@ -314,6 +320,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.elasticache import (
     wait_for,
     wanted_replication_group,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned
 
 KIND = "replication group"
 
@@ -405,7 +412,12 @@ def ensure_absent(module, client, group, member):
         if group and not module.check_mode:
             wait(module, client, "deleted")
         return False, {}, {}
-    before = normalize_replication_group(group, member, list_tags(client, group["ARN"]))
+    tags = list_tags(client, group["ARN"])
+    before = normalize_replication_group(group, member, tags)
+    left_alone = not_owned(KIND, module.params["replication_group_id"], tags, module.params["owned_by"])
+    if left_alone:
+        module.warn(left_alone)
+        return False, before, before
     if not module.check_mode:
         delete_replication_group(
             client, module.params["replication_group_id"], module.params["final_snapshot_identifier"]
@@ -435,6 +447,7 @@ def main():
         snapshot_window=dict(type="str"),
         final_snapshot_identifier=dict(type="str"),
         **tags_options(),
+        **owned_by_option(),
         **wait_options(),
     )
     module = AnsibleAWSModule(

@@ -107,6 +107,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.owned_by
   - lms.moodle.state
   - lms.moodle.wait
 notes:
@@ -256,7 +257,12 @@ serverless_cache:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options, wait_options
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import (
+    owned_by_option,
+    state_option,
+    tags_options,
+    wait_options,
+)
 from ansible_collections.lms.moodle.plugins.module_utils.elasticache_serverless import (
     BUSY_STATUSES,
     ENGINES,
@@ -278,7 +284,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.elasticache_serverless 
     wait_until_available,
     wait_until_deleted,
 )
-from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
+from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned, tag_changes, with_tag_changes
 
 
 def read(client, name):
@@ -347,6 +353,10 @@ def ensure_absent(module, client):
     name = module.params["name"]
     cache, tags = read(client, name)
     before = normalize_serverless_cache(cache, tags)
+    left_alone = cache and not_owned("serverless cache", name, tags, module.params["owned_by"])
+    if left_alone:
+        module.warn(left_alone)
+        return outcome(False, before, before)
     # A cache that is already being deleted needs no call, only (optionally) the wait.
     changed = bool(cache) and cache.get("Status") != "deleting"
     if module.check_mode or not cache:
@@ -383,6 +393,7 @@ def main():
         user_group_id=dict(type="str"),
         final_snapshot_name=dict(type="str"),
         **tags_options(),
+        **owned_by_option(),
         **wait_options(),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -46,3 +46,28 @@ def test_tags_after_leaves_current_unchanged():
     current = dict(CURRENT)
     tags.tags_after(current, {"b": "2"}, True)
     assert current == CURRENT
+
+
+OWNER = {"ManagedBy": "lms.moodle", "Environment": "prod"}
+
+
+@pytest.mark.parametrize(
+    ("found", "reason"),
+    [
+        ({**OWNER, "Name": "x"}, None),
+        ({"ManagedBy": "lms.moodle", "Environment": "prod"}, None),
+        (
+            {},
+            "cache x left alone: it carries no Environment, no ManagedBy, "
+            "not Environment='prod', ManagedBy='lms.moodle'",
+        ),
+        ({**OWNER, "Environment": "dev"}, "cache x left alone: it carries Environment='dev', not Environment='prod'"),
+    ],
+)
+def test_not_owned_names_the_owner_tags_a_resource_lacks(found, reason):
+    result = tags.not_owned("cache", "x", found, OWNER)
+    assert result == (reason and f"{reason}; this collection did not make it for this environment")
+
+
+def test_not_owned_without_owner_tags_deletes_whatever_the_tags():
+    assert tags.not_owned("cache", "x", {}, None) is None

@@ -509,6 +509,19 @@ def test_absent_in_check_mode_and_when_missing(stub, capsys):
     assert result["changed"] is False
 
 
+def test_absent_leaves_a_file_system_without_the_owner_tags_alone(stub, capsys):
+    """Found by its name, made by hand (no ManagedBy): no mount target or file system deleted, a warning instead."""
+    expect_find(stub, file_system(tags={"Name": NAME, "Environment": "prod"}))
+    expect_read(stub, [mount_target(SUBNET_A)])  # and no delete call: the stubber fails on an unexpected one
+
+    owned_by = {"ManagedBy": "lms.moodle", "Environment": "prod"}
+    result = run_module(efs_file_system, capsys, name=NAME, state="absent", owned_by=owned_by)
+
+    assert result["changed"] is False
+    assert result["file_system"]["file_system_id"] == FS_ID
+    assert f"file system {NAME} left alone: it carries no ManagedBy" in str(result["warnings"]), result
+
+
 # ---------------------------------------------------------------------------------------------- failures
 
 

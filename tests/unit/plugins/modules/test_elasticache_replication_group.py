@@ -500,6 +500,36 @@ def test_delete_in_check_mode_only_reads(ec, capsys):
     assert result["diff"]["after"] == {}
 
 
+OURS = {"ManagedBy": "lms.moodle", "Environment": "prod"}
+
+
+def test_delete_when_the_group_carries_the_owner_tags(ec, capsys):
+    expect_read(ec, tags={**OURS, "Name": RG})
+    ec.add_response("delete_replication_group", {"ReplicationGroup": group("deleting")}, DESCRIBE)
+
+    result = run(capsys, wait=False, **absent(owned_by=OURS))
+
+    assert result["changed"] is True
+
+
+@pytest.mark.parametrize(
+    ("tags", "carries"),
+    [
+        ({"Name": RG}, "no Environment, no ManagedBy"),
+        ({"ManagedBy": "lms.moodle", "Environment": "staging"}, "Environment='staging'"),
+    ],
+    ids=["made-by-hand", "another-environment"],
+)
+def test_a_group_without_the_owner_tags_is_left_alone_with_a_warning(ec, capsys, tags, carries):
+    expect_read(ec, tags=tags)  # and no delete call: the stubber fails on an unexpected one
+
+    result = run(capsys, **absent(owned_by=OURS))
+
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"] != {}
+    assert f"replication group {RG} left alone: it carries {carries}" in str(result["warnings"]), result["warnings"]
+
+
 def test_absent_when_missing_or_already_deleting(ec, capsys):
     expect_missing(ec)
     assert run(capsys, **absent())["changed"] is False
