@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned as _not_owned
+
 MANAGED_BY = "lms.moodle"
 
 
@@ -30,6 +32,14 @@ def owner_tags(environment: str, *tag_sets: Mapping | None) -> dict[str, str]:
     return tags
 
 
+def not_owned(tags: Mapping | None, environment: str, kind: str, name: str) -> str:
+    """cluster.tags | not_owned('prod', 'database cluster', 'prod-moodle') -> why teardown must leave the resource
+    alone (it lacks the owner tags of the environment), or '' when it may delete it."""
+    if tags is not None and not isinstance(tags, Mapping):
+        raise AnsibleFilterError(f"not_owned expects the resource's tags as a dict, got {type(tags).__name__}")
+    return _not_owned(kind, name, dict(tags or {}), owner_tags(environment)) or ""
+
+
 class FilterModule:
     def filters(self):
-        return {"owner_tags": owner_tags}
+        return {"owner_tags": owner_tags, "not_owned": not_owned}
