@@ -63,6 +63,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - lms.moodle.attributes.check_mode_full_diff_full
+  - lms.moodle.owned_by
   - lms.moodle.state
 """
 
@@ -128,7 +129,7 @@ value:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.lms.moodle.plugins.module_utils.arguments import state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.arguments import owned_by_option, state_option, tags_options
 from ansible_collections.lms.moodle.plugins.module_utils.failures import fail_aws
 from ansible_collections.lms.moodle.plugins.module_utils.secretsmanager import (
     CHARACTER_CLASSES,
@@ -149,7 +150,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.secretsmanager import (
     update_description,
     validate_options,
 )
-from ansible_collections.lms.moodle.plugins.module_utils.tags import tag_changes, with_tag_changes
+from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned, tag_changes, with_tag_changes
 
 
 def ensure_absent(module, client):
@@ -158,6 +159,10 @@ def ensure_absent(module, client):
     # A secret already scheduled for deletion is gone for our purposes, unless it must go at once.
     if current is None or (is_scheduled_for_deletion(current) and window != 0):
         return False, current, None, None
+    left_alone = not_owned("secret", module.params["name"], secret_tags(current), module.params["owned_by"])
+    if left_alone:
+        module.warn(left_alone)
+        return False, current, current, None
     if not module.check_mode:
         delete_secret(client, current["ARN"], window)
     return True, current, None, None
@@ -232,6 +237,7 @@ def main():
         character_class=dict(type="str", choices=sorted(CHARACTER_CLASSES), default="alphanumeric"),
         recovery_window_days=dict(type="int", default=30),
         **tags_options(),
+        **owned_by_option(),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     problem = validate_options(module.params)

@@ -63,6 +63,14 @@ def edge_and_fleet_left(moto, environment: str) -> dict[str, bool]:
     }
 
 
+def secret_deleted(secrets, name: str) -> bool:
+    """Deleted at once, or scheduled for deletion."""
+    try:
+        return "DeletedDate" in secrets.describe_secret(SecretId=name)
+    except secrets.exceptions.ResourceNotFoundException:
+        return True
+
+
 def test_teardown_leaves_resources_under_the_environments_names_without_its_owner_tags(run_playbook, moto, tmp_path):
     elasticache, efs = moto.client("elasticache"), moto.client("efs")
     # Made by hand: the session cache's name, no tags at all.
@@ -108,6 +116,13 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         "target_group": {"ManagedBy": "lms.moodle", "Environment": "staging"},
         "role": {"ManagedBy": "lms.moodle"},
     })  # fmt: skip
+    secrets = moto.client("secretsmanager")
+    secrets.create_secret(Name="own/moodle/database", SecretString="{}", Tags=own_tags)
+    secrets.create_secret(Name=f"{ENVIRONMENT}/moodle/database", SecretString="made by hand")
+    secrets.create_secret(
+        Name=f"{ENVIRONMENT}/moodle/cache/session", SecretString="{}",
+        Tags=[{"Key": "ManagedBy", "Value": "lms.moodle"}, {"Key": "Environment", "Value": "staging"}],
+    )  # fmt: skip
     playbook = role_playbook(tmp_path, ROLES, "absent")
     own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
     assert own_teardown.returncode == 0, own_teardown.output
@@ -116,6 +131,7 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     assert [g["Status"] for g in elasticache.describe_replication_groups()["ReplicationGroups"]
             if g["ReplicationGroupId"] == "own-session"] in ([], ["deleting"])  # fmt: skip
     assert edge_and_fleet_left(moto, "own") == dict.fromkeys(("load_balancer", "target_group", "group", "role"), False)
+    assert secret_deleted(secrets, "own/moodle/database")
 
     result = run_playbook(playbook, SETTINGS)
 
@@ -135,6 +151,8 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     assert f"{ENVIRONMENT}-app" in clusters, "another environment's cache cluster was deleted"
     assert f"{ENVIRONMENT}-moodle" in file_systems, "a file system without the ManagedBy tag was deleted"
     assert all(edge_and_fleet_left(moto, ENVIRONMENT).values()), edge_and_fleet_left(moto, ENVIRONMENT)
+    for name in (f"{ENVIRONMENT}/moodle/database", f"{ENVIRONMENT}/moodle/cache/session"):
+        assert not secret_deleted(secrets, name), f"the secret {name} was deleted"
     cluster = rds.describe_db_clusters(DBClusterIdentifier=f"{ENVIRONMENT}-moodle")["DBClusters"][0]
     assert cluster["Status"] == "available" and cluster["DeletionProtection"] is True, cluster
     output = " ".join(result.output.split())
@@ -147,6 +165,7 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         f"target group {ENVIRONMENT}-moodle-web left alone: it carries Environment='staging'",
         f"Auto Scaling group {ENVIRONMENT}-moodle-web left alone: it carries no Environment, no ManagedBy",
         f"instance role {ENVIRONMENT}-moodle-web left alone: it carries no Environment, not",
+        f"secret {ENVIRONMENT}/moodle/cache/session left alone: it carries Environment='staging'",
     ):
         assert left_alone in output, result.output
     assert result.recap()["changed"] == 0, result.output

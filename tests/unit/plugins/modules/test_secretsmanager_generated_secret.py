@@ -210,6 +210,28 @@ def test_deletes_at_once_with_window_zero(stub_sm, capsys):
     assert result["changed"] is True
 
 
+OWNER = {"ManagedBy": "lms.moodle", "Environment": "prod"}
+
+
+def test_deletes_a_secret_with_the_owner_tags(stub_sm, capsys):
+    expect_describe(stub_sm, described(tags=OWNER))
+    stub_sm.add_response("delete_secret", {"ARN": ARN, "Name": NAME}, {"SecretId": ARN, "RecoveryWindowInDays": 7})
+
+    result = run_module(module, capsys, name=NAME, state="absent", recovery_window_days=7, owned_by=OWNER)
+
+    assert result["changed"] is True
+
+
+def test_a_secret_without_the_owner_tags_is_left_alone(stub_sm, capsys):
+    expect_describe(stub_sm, described(tags={"ManagedBy": "lms.moodle", "Environment": "dev"}))
+
+    result = run_module(module, capsys, name=NAME, state="absent", owned_by=OWNER)
+
+    assert result["changed"] is False and result["value"] is None
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert f"secret {NAME} left alone: it carries Environment='dev'" in str(result["warnings"])
+
+
 def test_absent_secret_and_scheduled_secret_are_not_changed(stub_sm, capsys):
     expect_describe(stub_sm, None)
     assert run_module(module, capsys, name=NAME, state="absent")["changed"] is False
