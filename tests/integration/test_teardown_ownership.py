@@ -123,6 +123,17 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         Name=f"{ENVIRONMENT}/moodle/cache/session", SecretString="{}",
         Tags=[{"Key": "ManagedBy", "Value": "lms.moodle"}, {"Key": "Environment", "Value": "staging"}],
     )  # fmt: skip
+    s3 = moto.client("s3")
+    account = moto.client("sts").get_caller_identity()["Account"]
+    for bucket, tags in (
+        (f"own-moodle-artifacts-{account}", own),
+        (f"{ENVIRONMENT}-moodle-artifacts-{account}", {}),  # made by hand
+        (f"{ENVIRONMENT}-moodle-alb-logs-{account}", {"ManagedBy": "lms.moodle", "Environment": "staging"}),
+    ):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="keep.txt", Body=b"data")
+        if tags:
+            s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
     playbook = role_playbook(tmp_path, ROLES, "absent")
     own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
     assert own_teardown.returncode == 0, own_teardown.output
@@ -132,6 +143,8 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
             if g["ReplicationGroupId"] == "own-session"] in ([], ["deleting"])  # fmt: skip
     assert edge_and_fleet_left(moto, "own") == dict.fromkeys(("load_balancer", "target_group", "group", "role"), False)
     assert secret_deleted(secrets, "own/moodle/database")
+    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert f"own-moodle-artifacts-{account}" not in buckets, buckets
 
     result = run_playbook(playbook, SETTINGS)
 
@@ -151,11 +164,13 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     assert f"{ENVIRONMENT}-app" in clusters, "another environment's cache cluster was deleted"
     assert f"{ENVIRONMENT}-moodle" in file_systems, "a file system without the ManagedBy tag was deleted"
     assert all(edge_and_fleet_left(moto, ENVIRONMENT).values()), edge_and_fleet_left(moto, ENVIRONMENT)
+    for bucket in (f"{ENVIRONMENT}-moodle-artifacts-{account}", f"{ENVIRONMENT}-moodle-alb-logs-{account}"):
+        assert s3.get_object(Bucket=bucket, Key="keep.txt")["Body"].read() == b"data", bucket
     for name in (f"{ENVIRONMENT}/moodle/database", f"{ENVIRONMENT}/moodle/cache/session"):
         assert not secret_deleted(secrets, name), f"the secret {name} was deleted"
     cluster = rds.describe_db_clusters(DBClusterIdentifier=f"{ENVIRONMENT}-moodle")["DBClusters"][0]
     assert cluster["Status"] == "available" and cluster["DeletionProtection"] is True, cluster
-    output = " ".join(result.output.split())
+    output = " ".join(result.output.split()).replace("''", "'")  # as YAML quotes a message
     for left_alone in (
         f"replication group {ENVIRONMENT}-session left alone: it carries no Environment, no ManagedBy",
         f"cache cluster {ENVIRONMENT}-app left alone: it carries Environment='staging'",
@@ -166,6 +181,8 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         f"Auto Scaling group {ENVIRONMENT}-moodle-web left alone: it carries no Environment, no ManagedBy",
         f"instance role {ENVIRONMENT}-moodle-web left alone: it carries no Environment, not",
         f"secret {ENVIRONMENT}/moodle/cache/session left alone: it carries Environment='staging'",
+        f"bucket {ENVIRONMENT}-moodle-artifacts-{account} left alone: it carries no Environment, no ManagedBy",
+        f"bucket {ENVIRONMENT}-moodle-alb-logs-{account} left alone: it carries Environment='staging'",
     ):
         assert left_alone in output, result.output
     assert result.recap()["changed"] == 0, result.output
