@@ -186,3 +186,7 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     ):
         assert left_alone in output, result.output
     assert result.recap()["changed"] == 0, result.output
+
+    # A second teardown of "own", with nothing of it left, goes through and changes nothing.
+    again = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
+    assert again.returncode == 0 and again.recap()["changed"] == 0, again.output
