@@ -1,8 +1,8 @@
 """Teardown deletes only what carries this collection's owner tags for the environment: decoys under the names the
 environment would give its resources (one made by hand with no tags, one of another environment) are reported and
 left alone, while another environment's teardown removes its own. Against moto, the absent paths of the roles that
-find resources by name: web_fleet (group, role), load_balancer (load balancer, target group), database, file_system
-and cache."""
+find resources by name: web_fleet (group, role, artifact bucket), load_balancer (load balancer, target group,
+access-log bucket, secret), database (cluster, secret), file_system and cache (groups, clusters, secrets)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,23 @@ from .conftest import role_playbook
 
 ENVIRONMENT = "decoy"
 SETTINGS = {"moodle_environment": ENVIRONMENT, "lms_moodle_platform": "local", "cache_delete_wait": False}
-
-
 ROLES = ["web_fleet", "load_balancer", "database", "file_system", "cache"]
 TRUST = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},'
 TRUST += ' "Action": "sts:AssumeRole"}]}'
+STAGING = {"ManagedBy": "lms.moodle", "Environment": "staging"}
+OWN = {"ManagedBy": "lms.moodle", "Environment": "own"}
+EDGE_AND_FLEET = ("load_balancer", "target_group", "group", "role")
+
+
+def listed(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
 def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> None:
     """A load balancer, target group, Auto Scaling group (no instances) and instance role under the environment's
     names, each with the tags given for it (load_balancer, target_group, group, role)."""
     ec2, elbv2 = moto.client("ec2"), moto.client("elbv2")
-    listed = {kind: [{"Key": k, "Value": v} for k, v in kind_tags.items()] for kind, kind_tags in tags.items()}
+    lists = {kind: listed(kind_tags) for kind, kind_tags in tags.items()}
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
@@ -29,9 +34,9 @@ def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> N
         ]
         for i, zone in enumerate("ab")
     ]
-    elbv2.create_load_balancer(Name=f"{environment}-moodle", Subnets=subnets, **_tags(listed, "load_balancer"))
+    elbv2.create_load_balancer(Name=f"{environment}-moodle", Subnets=subnets, **_tags(lists, "load_balancer"))
     elbv2.create_target_group(
-        Name=f"{environment}-moodle-web", Protocol="HTTP", Port=80, VpcId=vpc, **_tags(listed, "target_group")
+        Name=f"{environment}-moodle-web", Protocol="HTTP", Port=80, VpcId=vpc, **_tags(lists, "target_group")
     )
     ec2.create_launch_template(
         LaunchTemplateName=f"{environment}-moodle-web", LaunchTemplateData={"ImageId": "ami-12c6146b"}
@@ -39,15 +44,15 @@ def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> N
     moto.client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName=f"{environment}-moodle-web", MinSize=0, MaxSize=0, VPCZoneIdentifier=subnets[0],
         LaunchTemplate={"LaunchTemplateName": f"{environment}-moodle-web"},
-        Tags=[{**tag, "PropagateAtLaunch": True} for tag in listed.get("group", [])],
+        Tags=[{**tag, "PropagateAtLaunch": True} for tag in lists.get("group", [])],
     )  # fmt: skip
     moto.client("iam").create_role(
-        RoleName=f"{environment}-moodle-web", AssumeRolePolicyDocument=TRUST, **_tags(listed, "role")
+        RoleName=f"{environment}-moodle-web", AssumeRolePolicyDocument=TRUST, **_tags(lists, "role")
     )
 
 
-def _tags(listed: dict, kind: str) -> dict:
-    return {"Tags": listed[kind]} if listed.get(kind) else {}
+def _tags(lists: dict, kind: str) -> dict:
+    return {"Tags": lists[kind]} if lists.get(kind) else {}
 
 
 def edge_and_fleet_left(moto, environment: str) -> dict[str, bool]:
@@ -71,106 +76,101 @@ def secret_deleted(secrets, name: str) -> bool:
         return True
 
 
-def test_teardown_leaves_resources_under_the_environments_names_without_its_owner_tags(run_playbook, moto, tmp_path):
-    elasticache, efs = moto.client("elasticache"), moto.client("efs")
-    # Made by hand: the session cache's name, no tags at all.
+DATA_TIER_AND_SECRETS = ("session", "app", "file_system", "database", "database secret", "cache/session",
+                         "artifacts", "alb-logs")  # fmt: skip
+
+
+def data_tier_and_secrets(moto, environment: str, tags: dict[str, dict[str, str]]) -> None:
+    """Under the environment's names, each with the tags given for its kind in DATA_TIER_AND_SECRETS (none when
+    absent): the session replication group, the application cache cluster, the file system, the database cluster
+    (deletion-protected), the database and session-token secrets, the artifact and access-log buckets (each holding
+    keep.txt)."""
+    elasticache, secrets, s3 = moto.client("elasticache"), moto.client("secretsmanager"), moto.client("s3")
+    lists = {kind: listed(kind_tags) for kind, kind_tags in tags.items()}
     elasticache.create_replication_group(
-        ReplicationGroupId=f"{ENVIRONMENT}-session", ReplicationGroupDescription="made by hand",
-        Engine="redis", CacheNodeType="cache.t4g.micro", NumCacheClusters=1,
+        ReplicationGroupId=f"{environment}-session", ReplicationGroupDescription="decoy or own", Engine="redis",
+        CacheNodeType="cache.t4g.micro", NumCacheClusters=1, **_tags(lists, "session"),
     )  # fmt: skip
-    # Another environment's, under the application cache's name: this collection's tag, not this environment.
     elasticache.create_cache_cluster(
-        CacheClusterId=f"{ENVIRONMENT}-app", Engine="memcached", CacheNodeType="cache.t4g.micro", NumCacheNodes=1,
-        Tags=[{"Key": "ManagedBy", "Value": "lms.moodle"}, {"Key": "Environment", "Value": "staging"}],
+        CacheClusterId=f"{environment}-app", Engine="memcached", CacheNodeType="cache.t4g.micro", NumCacheNodes=1,
+        **_tags(lists, "app"),
     )  # fmt: skip
-    # The file system's creation token and Name, no ManagedBy.
-    efs.create_file_system(
-        CreationToken=f"{ENVIRONMENT}-moodle",
-        Tags=[{"Key": "Name", "Value": f"{ENVIRONMENT}-moodle"}, {"Key": "Environment", "Value": ENVIRONMENT}],
+    moto.client("efs").create_file_system(
+        CreationToken=f"{environment}-moodle",
+        Tags=[{"Key": "Name", "Value": f"{environment}-moodle"}, *lists.get("file_system", [])],
     )
-
-    # Made by hand under the database cluster's name, protected from deletion, tagged for the environment only.
-    rds = moto.client("rds")
-    rds.create_db_cluster(
-        DBClusterIdentifier=f"{ENVIRONMENT}-moodle", Engine="aurora-postgresql", MasterUsername="admin",
-        MasterUserPassword="decoy-password-1", DeletionProtection=True,
-        Tags=[{"Key": "Environment", "Value": ENVIRONMENT}],
+    moto.client("rds").create_db_cluster(
+        DBClusterIdentifier=f"{environment}-moodle", Engine="aurora-postgresql", MasterUsername="admin",
+        MasterUserPassword="decoy-password-1", DeletionProtection=True, **_tags(lists, "database"),
     )  # fmt: skip
-
-    # The environment "own": the same kinds under its names, with its owner tags and the database protected, as
-    # the roles make them. Its teardown removes every one of them and nothing of the decoys.
-    own = {"ManagedBy": "lms.moodle", "Environment": "own"}
-    own_tags = [{"Key": key, "Value": value} for key, value in own.items()]
-    elasticache.create_replication_group(
-        ReplicationGroupId="own-session", ReplicationGroupDescription="own", Engine="redis",
-        CacheNodeType="cache.t4g.micro", NumCacheClusters=1, Tags=own_tags,
-    )  # fmt: skip
-    efs.create_file_system(CreationToken="own-moodle", Tags=[{"Key": "Name", "Value": "own-moodle"}, *own_tags])
-    rds.create_db_cluster(
-        DBClusterIdentifier="own-moodle", Engine="aurora-postgresql", MasterUsername="admin",
-        MasterUserPassword="own-password-1", DeletionProtection=True, Tags=own_tags,
-    )  # fmt: skip
-    edge_and_fleet(moto, "own", dict.fromkeys(("load_balancer", "target_group", "group", "role"), own))
-    # Under the decoy environment's names: made by hand (no tags), another environment's, or half-tagged.
-    edge_and_fleet(moto, ENVIRONMENT, {
-        "target_group": {"ManagedBy": "lms.moodle", "Environment": "staging"},
-        "role": {"ManagedBy": "lms.moodle"},
-    })  # fmt: skip
-    secrets = moto.client("secretsmanager")
-    secrets.create_secret(Name="own/moodle/database", SecretString="{}", Tags=own_tags)
-    secrets.create_secret(Name=f"{ENVIRONMENT}/moodle/database", SecretString="made by hand")
+    secrets.create_secret(Name=f"{environment}/moodle/database", SecretString="{}", **_tags(lists, "database secret"))
     secrets.create_secret(
-        Name=f"{ENVIRONMENT}/moodle/cache/session", SecretString="{}",
-        Tags=[{"Key": "ManagedBy", "Value": "lms.moodle"}, {"Key": "Environment", "Value": "staging"}],
-    )  # fmt: skip
-    s3 = moto.client("s3")
+        Name=f"{environment}/moodle/cache/session", SecretString="{}", **_tags(lists, "cache/session")
+    )
     account = moto.client("sts").get_caller_identity()["Account"]
-    for bucket, tags in (
-        (f"own-moodle-artifacts-{account}", own),
-        (f"{ENVIRONMENT}-moodle-artifacts-{account}", {}),  # made by hand
-        (f"{ENVIRONMENT}-moodle-alb-logs-{account}", {"ManagedBy": "lms.moodle", "Environment": "staging"}),
-    ):
+    for kind in ("artifacts", "alb-logs"):
+        bucket = f"{environment}-moodle-{kind}-{account}"
         s3.create_bucket(Bucket=bucket)
         s3.put_object(Bucket=bucket, Key="keep.txt", Body=b"data")
-        if tags:
-            s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
-    playbook = role_playbook(tmp_path, ROLES, "absent")
-    own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
-    assert own_teardown.returncode == 0, own_teardown.output
-    assert "own-moodle" not in [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]]
-    assert "own-moodle" not in [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]]
-    assert [g["Status"] for g in elasticache.describe_replication_groups()["ReplicationGroups"]
-            if g["ReplicationGroupId"] == "own-session"] in ([], ["deleting"])  # fmt: skip
-    assert edge_and_fleet_left(moto, "own") == dict.fromkeys(("load_balancer", "target_group", "group", "role"), False)
-    assert secret_deleted(secrets, "own/moodle/database")
+        if kind in lists:
+            s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": lists[kind]})
+
+
+def data_tier_and_secrets_left(moto, environment: str) -> dict[str, bool]:
+    """Which of data_tier_and_secrets' resources of the environment are still there (not deleted or deleting)."""
+    elasticache, s3 = moto.client("elasticache"), moto.client("s3")
+    account = moto.client("sts").get_caller_identity()["Account"]
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
-    assert f"own-moodle-artifacts-{account}" not in buckets, buckets
+    return {
+        "session": f"{environment}-session" in [
+            g["ReplicationGroupId"] for g in elasticache.describe_replication_groups()["ReplicationGroups"]
+            if g["Status"] != "deleting"],
+        "app": f"{environment}-app" in [
+            c["CacheClusterId"] for c in elasticache.describe_cache_clusters()["CacheClusters"]
+            if c["CacheClusterStatus"] != "deleting"],
+        "file_system": f"{environment}-moodle" in [
+            f["CreationToken"] for f in moto.client("efs").describe_file_systems()["FileSystems"]],
+        "database": [
+            (c["Status"], c["DeletionProtection"]) for c in moto.client("rds").describe_db_clusters()["DBClusters"]
+            if c["DBClusterIdentifier"] == f"{environment}-moodle"] == [("available", True)],
+        "database secret": not secret_deleted(moto.client("secretsmanager"), f"{environment}/moodle/database"),
+        "cache/session": not secret_deleted(moto.client("secretsmanager"), f"{environment}/moodle/cache/session"),
+        "artifacts": f"{environment}-moodle-artifacts-{account}" in buckets,
+        "alb-logs": f"{environment}-moodle-alb-logs-{account}" in buckets,
+    }  # fmt: skip
+
+
+def test_teardown_leaves_resources_under_the_environments_names_without_its_owner_tags(run_playbook, moto, tmp_path):
+    """Two environments in one account. "own": every kind under its names with its owner tags, as the roles make
+    them. "decoy": the same kinds made by hand (no tags), half-tagged (no ManagedBy, or no Environment), or another
+    environment's (Environment=staging). own's teardown removes all of its own and nothing of decoy's; decoy's
+    teardown removes nothing, names every resource it leaves alone, and changes nothing; a second teardown of own
+    changes nothing."""
+    data_tier_and_secrets(moto, "own", dict.fromkeys(DATA_TIER_AND_SECRETS, OWN))
+    edge_and_fleet(moto, "own", dict.fromkeys(EDGE_AND_FLEET, OWN))
+    data_tier_and_secrets(moto, ENVIRONMENT, {
+        "app": STAGING, "file_system": {"Environment": ENVIRONMENT}, "database": {"Environment": ENVIRONMENT},
+        "cache/session": STAGING, "alb-logs": STAGING,
+    })  # fmt: skip
+    edge_and_fleet(moto, ENVIRONMENT, {"target_group": STAGING, "role": {"ManagedBy": "lms.moodle"}})
+    playbook = role_playbook(tmp_path, ROLES, "absent")
+
+    own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
+
+    assert own_teardown.returncode == 0, own_teardown.output
+    assert not any(data_tier_and_secrets_left(moto, "own").values()), data_tier_and_secrets_left(moto, "own")
+    assert not any(edge_and_fleet_left(moto, "own").values()), edge_and_fleet_left(moto, "own")
+    assert all(data_tier_and_secrets_left(moto, ENVIRONMENT).values()), data_tier_and_secrets_left(moto, ENVIRONMENT)
 
     result = run_playbook(playbook, SETTINGS)
 
     assert result.returncode == 0, result.output
-    groups = [
-        g["ReplicationGroupId"]
-        for g in elasticache.describe_replication_groups()["ReplicationGroups"]
-        if g["Status"] != "deleting"
-    ]
-    clusters = [
-        c["CacheClusterId"]
-        for c in elasticache.describe_cache_clusters()["CacheClusters"]
-        if c["CacheClusterStatus"] != "deleting"
-    ]
-    file_systems = [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]]
-    assert f"{ENVIRONMENT}-session" in groups, "a replication group made by hand was deleted"
-    assert f"{ENVIRONMENT}-app" in clusters, "another environment's cache cluster was deleted"
-    assert f"{ENVIRONMENT}-moodle" in file_systems, "a file system without the ManagedBy tag was deleted"
+    assert all(data_tier_and_secrets_left(moto, ENVIRONMENT).values()), data_tier_and_secrets_left(moto, ENVIRONMENT)
     assert all(edge_and_fleet_left(moto, ENVIRONMENT).values()), edge_and_fleet_left(moto, ENVIRONMENT)
-    for bucket in (f"{ENVIRONMENT}-moodle-artifacts-{account}", f"{ENVIRONMENT}-moodle-alb-logs-{account}"):
-        assert s3.get_object(Bucket=bucket, Key="keep.txt")["Body"].read() == b"data", bucket
-    for name in (f"{ENVIRONMENT}/moodle/database", f"{ENVIRONMENT}/moodle/cache/session"):
-        assert not secret_deleted(secrets, name), f"the secret {name} was deleted"
-    cluster = rds.describe_db_clusters(DBClusterIdentifier=f"{ENVIRONMENT}-moodle")["DBClusters"][0]
-    assert cluster["Status"] == "available" and cluster["DeletionProtection"] is True, cluster
+    for bucket in moto.client("s3").list_buckets()["Buckets"]:
+        assert moto.client("s3").get_object(Bucket=bucket["Name"], Key="keep.txt")["Body"].read() == b"data"
     output = " ".join(result.output.split()).replace("''", "'")  # as YAML quotes a message
+    account = moto.client("sts").get_caller_identity()["Account"]
     for left_alone in (
         f"replication group {ENVIRONMENT}-session left alone: it carries no Environment, no ManagedBy",
         f"cache cluster {ENVIRONMENT}-app left alone: it carries Environment='staging'",
@@ -187,6 +187,5 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         assert left_alone in output, result.output
     assert result.recap()["changed"] == 0, result.output
 
-    # A second teardown of "own", with nothing of it left, goes through and changes nothing.
     again = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
     assert again.returncode == 0 and again.recap()["changed"] == 0, again.output
