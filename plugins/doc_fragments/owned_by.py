@@ -12,8 +12,8 @@ class ModuleDocFragment:
 options:
   owned_by:
     description:
-      - With O(state=absent), the tags the resource must carry to be deleted, for example
-        V({"ManagedBy": "lms.moodle", "Environment": "prod"}) (what the collection's roles pass).
+      - With O(state=absent), the tags the resource must carry to be deleted, for example C(ManagedBy=lms.moodle) and
+        C(Environment=prod) (what the collection's roles pass, from P(lms.moodle.owner_tags#filter)).
       - A resource found by its name that lacks any of them, or carries another value (one made by hand, or another
         environment's), is left alone, with a warning naming the tags it carries; the module reports no change.
       - Omitted, the resource is deleted whatever its tags.
