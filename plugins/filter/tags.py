@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ansible.errors import AnsibleFilterError
 
@@ -32,12 +32,22 @@ def owner_tags(environment: str, *tag_sets: Mapping | None) -> dict[str, str]:
     return tags
 
 
-def not_owned(tags: Mapping | None, environment: str, kind: str, name: str) -> str:
-    """cluster.tags | not_owned('prod', 'database cluster', 'prod-moodle') -> why teardown must leave the resource
-    alone (it lacks the owner tags of the environment), or '' when it may delete it."""
-    if tags is not None and not isinstance(tags, Mapping):
-        raise AnsibleFilterError(f"not_owned expects the resource's tags as a dict, got {type(tags).__name__}")
-    return _not_owned(kind, name, dict(tags or {}), owner_tags(environment)) or ""
+def not_owned(found: Mapping | Iterable | None, environment: str, kind: str, name: str) -> str:
+    """clusters | map(attribute='tags') | not_owned('prod', 'database cluster', 'prod-moodle') -> why teardown must
+    leave the resource alone (it lacks the owner tags of the environment), or '' when it may delete it. ``found`` is
+    what a lookup by name found: the tags of each resource (an empty list when there is none: nothing to leave
+    alone), or one resource's tags."""
+    if isinstance(found, Iterable) and not isinstance(found, (Mapping, str)):
+        resources = list(found)  # Jinja's map gives a generator
+        if any(isinstance(item, Mapping) and "Key" in item and set(item) <= {"Key", "Value"} for item in resources):
+            # A boto3 tag list ([{'Key': ..., 'Value': ...}]), not the tags of the resources found.
+            raise AnsibleFilterError(f"not_owned expects the resource's tags as a dict, got {type(found).__name__}")
+        if not resources:
+            return ""
+        found = resources[0]
+    if found is not None and not isinstance(found, Mapping):
+        raise AnsibleFilterError(f"not_owned expects the resource's tags as a dict, got {type(found).__name__}")
+    return _not_owned(kind, name, dict(found or {}), owner_tags(environment)) or ""
 
 
 class FilterModule:

@@ -42,3 +42,13 @@ def test_not_owned_names_what_the_resource_carries(found, carries):
 def test_not_owned_refuses_tags_that_are_not_a_dict():
     with pytest.raises(AnsibleFilterError, match="not_owned expects the resource's tags as a dict, got list"):
         not_owned([{"Key": "a"}], "prod", "cluster", "x")
+
+
+@pytest.mark.parametrize("found", [[], iter([])], ids=["list", "generator"])
+def test_not_owned_is_empty_when_the_lookup_found_nothing(found):
+    assert not_owned(found, "prod", "database cluster", "prod-moodle") == ""
+
+
+def test_not_owned_takes_the_first_resource_a_lookup_found():
+    found = iter([{"Environment": "prod"}])  # as Jinja's map gives it
+    assert not_owned(found, "prod", "cluster", "x").startswith("cluster x left alone: it carries no ManagedBy, not ")
