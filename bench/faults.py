@@ -6,7 +6,8 @@ JSON.
 
 Scenarios, in order: kill -9 of PHP-FPM's and of Apache's main process on web-1; the database frozen (docker pause)
 with web-2's CPU saturated by a bounded busy loop; the session store frozen; the shared dataroot read-only on
-web-1. --short: 5 s outages (CI's smoke run).
+web-1. Alongside each, a writer creates users and uploads files through Moodle's web services; the table says how
+many writes Moodle acknowledged and which acknowledged ones it no longer has. --short: 5 s outages (CI's smoke run).
 Traffic goes to 127.0.0.1 and to the platform's own containers only.
 """
 
@@ -20,7 +21,10 @@ from pathlib import Path
 from tests.cluster import faults
 from tests.cluster.platform import Platform
 
-COLUMNS = ("scenario", "requests", "failed", "seconds to recover", "nodes taken out")
+COLUMNS = (
+    "scenario", "requests", "failed", "seconds to recover", "nodes taken out", "writes acknowledged",
+    "acknowledged writes lost",
+)  # fmt: skip
 
 
 def table(rows: list[dict]) -> str:

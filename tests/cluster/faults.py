@@ -1,6 +1,7 @@
 """Faults injected into a running local platform under a steady load through HAProxy, each measured the same way by
 the cluster tests (which assert on the outcome) and by bench/faults.py (which prints it): the number of requests and
-failures, how long until full service, and the state afterwards."""
+failures, how long until full service, the state afterwards, and whether every write Moodle acknowledged (users and
+files created through its web services by a writer running alongside the load) is still there."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ class Outcome:
                 "seconds to recover": round(self.recovered_seconds, 1), **self.details}  # fmt: skip
 
 
+def writes(platform, writer) -> dict:
+    """What the writer got through during a scenario, and every acknowledged write of the platform's life that Moodle
+    no longer has (on either node)."""
+    return {"writes acknowledged": writer.acknowledged, "writes failed": writer.failed,
+            "acknowledged writes lost": platform.lost_writes()}  # fmt: skip
+
+
 def first_200_after(platform, since: float, limit: float = 30) -> float:
     """Seconds from ``since`` until the load balancer serves the login page with 200 (each try bounded)."""
     while time.monotonic() - since < limit:
@@ -49,7 +57,7 @@ def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: 
     downs = platform.times_marked_down()
     locks_before = platform.session_lock_ttls()
     stress = None
-    with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load:
+    with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load, platform.writer() as writer:
         subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
         paused = time.monotonic()
         try:
@@ -87,7 +95,7 @@ def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: 
          "failed after recovery, not waiting on an orphaned lock": [
              s.describe(since=resumed) for s in after
              if not (s.session and any(key.endswith(f"{s.session}.lock") for key in orphaned))],
-         "summary": summary},
+         "summary": summary, **writes(platform, writer)},
     )  # fmt: skip
 
 
@@ -102,7 +110,7 @@ def kill_main_process(platform, node: str, unit: str, rate: float = 10) -> Outco
     inter, fall, _rise = platform.check_timing()
     killed_pid = main_pid(platform, node, unit)
     restarted = back = math.inf
-    with Load(f"{platform.url}/login/index.php", rate=rate) as load:
+    with Load(f"{platform.url}/login/index.php", rate=rate) as load, platform.writer() as writer:
         time.sleep(2)
         killed = time.monotonic()
         platform.exec(node, "kill", "-9", killed_pid)
@@ -120,7 +128,8 @@ def kill_main_process(platform, node: str, unit: str, rate: float = 10) -> Outco
     bound = math.ceil(rate * min(restarted, (fall + 1) * inter)) + load.workers
     return Outcome(
         f"kill -9 {unit} on {node}", summary["requests"], summary["failed"], back,
-        {"running again after": round(restarted, 1), "bound on failures": bound, "summary": summary},
+        {"running again after": round(restarted, 1), "bound on failures": bound, "summary": summary,
+         **writes(platform, writer)},
     )  # fmt: skip
 
 
@@ -133,7 +142,7 @@ def shared_volume_unavailable(platform, node: str, seconds: float = 10, rate: fl
     inter, fall, rise = platform.check_timing()
     downs = platform.times_marked_down()
     remount = ["mount", "-o", "remount,bind,{}", SHARED_MOUNT]
-    with Load(f"{platform.url}/login/index.php", rate=rate) as load:
+    with Load(f"{platform.url}/login/index.php", rate=rate) as load, platform.writer() as writer:
         time.sleep(2)
         broken = time.monotonic()
         platform.exec(node, *[part.format("ro") for part in remount])
@@ -158,5 +167,5 @@ def shared_volume_unavailable(platform, node: str, seconds: float = 10, rate: fl
          "other nodes taken out": {name: count for name, count in others.items() if count},
          "bound on failures": bound,
          "failed after it was back": [failure.describe(since=mended) for failure in load.failures(after=mended + back)],
-         "summary": summary},
+         "summary": summary, **writes(platform, writer)},
     )  # fmt: skip

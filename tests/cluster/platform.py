@@ -18,11 +18,15 @@ import boto3
 import requests
 import yaml
 
+from tests.moodle import acknowledged
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 STANDIN = ROOT / "tests" / "moodle" / "standin"
 RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 LOGGED_IN = "login/logout.php?sesskey="
+CONFIG_PHP = "/var/www/moodle/current/config.php"
+WEB = ("web-1", "web-2")
 
 
 def free_port() -> int:
@@ -84,6 +88,9 @@ class Platform:
                 }
             )
         )
+        # What Moodle acknowledged to the writers of this platform's tests, checked after every fault.
+        self.ledger = acknowledged.Ledger()
+        self._token = ""
         self.env = dict(
             os.environ,
             MOODLE_SRC=str(self.source),
@@ -247,6 +254,25 @@ class Platform:
                 return states
             time.sleep(0.5)
         raise AssertionError(f"HAProxy never reached {wanted}: {states}")
+
+    def writer(self, rate: float = 2.0) -> acknowledged.Writer:
+        """A writer of Moodle data through the load balancer (users and files by Moodle's web services), recording
+        what Moodle acknowledged in the platform's ledger; the service and token are made on web-1 the first time."""
+        if not self._token:
+            setup = acknowledged.setup_script(CONFIG_PHP)
+            self._token = acknowledged.token_from(self.exec("web-1", "php", user="www-data", stdin=setup, check=False))
+        return acknowledged.Writer(acknowledged.Client(self.url, self._token, self.ledger), rate)
+
+    def lost_writes(self, nodes: tuple[str, ...] = WEB) -> list[str]:
+        """Every write of the ledger Moodle does not have, as each web node sees Moodle (the database, its own
+        mount of the shared dataroot)."""
+        return [
+            f"{node}: {item}"
+            for node in nodes
+            for item in self.ledger.lost(
+                lambda script, node=node: self.exec(node, "php", user="www-data", stdin=script, check=False), CONFIG_PHP
+            )
+        ]
 
     def longest_request(self, node: str = "web-1") -> int:
         """PHP-FPM's max_execution_time on a node, in seconds: the longest a request may run there."""

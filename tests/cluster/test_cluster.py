@@ -16,9 +16,7 @@ import pytest
 
 from tests.cluster import exposure, faults
 from tests.cluster.loadgen import Load
-from tests.cluster.platform import LOGGED_IN, replace
-
-WEB = ("web-1", "web-2")
+from tests.cluster.platform import CONFIG_PHP, LOGGED_IN, WEB, replace
 
 
 def login_page(platform) -> str:
@@ -164,7 +162,7 @@ def test_the_caches_are_verified_against_their_own_ca_alone(platform):
     """Sessions and the MUC store verify the caches' TLS certificates with a CA file of the platform's CA alone, not
     Debian's bundle of ~140, which OpenSSL parses on every connection (74 ms against 4 ms on a web node)."""
     for node in WEB:
-        config = platform.exec(node, "cat", "/var/www/moodle/current/config.php")
+        config = platform.exec(node, "cat", CONFIG_PHP)
         assert "$CFG->session_redis_encrypt = ['cafile' => '/etc/ssl/lms-moodle/cache-ca.pem'];" in config
         assert platform.exec(node, "cat", "/etc/ssl/lms-moodle/cache-ca.pem").count("BEGIN CERTIFICATE") == 1
         health = platform.exec(node, "curl", "-s", "http://127.0.0.1/healthz.php")
@@ -201,6 +199,13 @@ def test_maintenance_switched_on_one_node_is_seen_on_both(platform):
         assert node_status(platform, node, "/login/index.php") == "200"
 
 
+def assert_no_write_lost(outcome) -> None:
+    """The writer got writes through during the scenario (else the check proves nothing), and every write Moodle
+    acknowledged since the suite began is still there, on each node."""
+    assert outcome.details["writes acknowledged"] > 0, outcome.details
+    assert outcome.details["acknowledged writes lost"] == [], outcome.details["acknowledged writes lost"]
+
+
 # A 30 s outage of a dependency, as an Aurora failover or an ElastiCache reboot can be; during the database's, web-2's
 # CPU is saturated by a bounded busy loop for as long, as a busy node would be.
 DEPENDENCIES = [
@@ -227,6 +232,7 @@ def test_a_dependency_outage_takes_no_node_out_and_the_site_recovers(platform, d
     assert outcome.details["failed after recovery, not waiting on an orphaned lock"] == [], outcome.details
     longest = platform.longest_request()
     assert all(ttl <= longest for ttl in outcome.details["session locks orphaned"].values()), (longest, outcome.details)
+    assert_no_write_lost(outcome)
 
 
 @pytest.mark.parametrize("unit", ["php8.2-fpm", "apache2"])
@@ -240,6 +246,7 @@ def test_a_killed_web_service_restarts_itself_and_its_node_serves_again(platform
     assert outcome.recovered_seconds <= 15, f"web-1 took {outcome.recovered_seconds:.1f} s to be in service again"
     assert outcome.failed <= outcome.details["bound on failures"], outcome.details
     assert outcome.details["summary"]["served_by"].get("web-1", 0) > 0, outcome.details
+    assert_no_write_lost(outcome)
 
 
 # Moodle's own session handler, as a PHP-FPM worker runs it (FPM's max_execution_time), takes its session's lock and
@@ -280,6 +287,7 @@ def test_a_node_whose_shared_dataroot_fails_is_taken_out_alone_and_comes_back(pl
     assert outcome.failed <= outcome.details["bound on failures"], outcome.details
     assert outcome.recovered_seconds <= 15, f"web-1 took {outcome.recovered_seconds:.1f} s to be in service again"
     assert outcome.details["failed after it was back"] == [], outcome.details
+    assert_no_write_lost(outcome)
 
 
 def test_the_load_balancer_fails_open_when_every_node_fails_its_check(platform):
@@ -393,11 +401,12 @@ def test_a_node_killed_in_the_middle_of_a_deploy_stops_it_and_a_second_run_finis
 
     deploy = ("deploy.yml", "-e", f"release_source={source}", "-e", "release_name=release-resumed")
     try:
-        with Load(f"{platform.url}/login/index.php", rate=4) as load:
+        with Load(f"{platform.url}/login/index.php", rate=4) as load, platform.writer() as writer:
             # web-2's drain is the first task delegated to the load balancer for web-2.
             run = platform.playbook_until(r"^(ok|changed): \[web-2 -> lb\]", kill_web_2, *deploy)
             time.sleep(2)
         summary = load.summary()
+        assert writer.acknowledged > 0 and platform.lost_writes() == [], (writer.summary(), platform.lost_writes())
         print(f"deploy with web-2 killed once drained: {run.seconds:.0f} s, {summary}")
         assert run.returncode != 0 and "kill_web_2 done" in run.output, run.output[-4000:]
         assert run.recap["web-2"]["unreachable"] == 1 and run.recap["web-1"]["failed"] == 0, run.recap
@@ -470,6 +479,15 @@ def test_a_new_instance_joins_through_the_user_data_and_serves(platform):
         if {"Name": "Environment", "Value": platform.environment} in m["Dimensions"]
     )  # fmt: skip
     assert reported == ["db", "session"], metrics
+
+
+def test_no_write_moodle_acknowledged_during_the_suite_was_lost(platform):
+    """Across every fault, deploy, upgrade and the new node: each user and file Moodle acknowledged to the writers
+    is still there, as every node sees Moodle, the new one too, and each file's content hashes to what was sent."""
+    users, files = len(platform.ledger.users), len(platform.ledger.files)
+    print(f"acknowledged writes over the suite: {users} users, {files} files")
+    assert users >= 10 and files >= 10, "too few acknowledged writes for the check to mean anything"
+    assert platform.lost_writes((*WEB, "web-3")) == []
 
 
 def test_demo_clean_tears_the_aws_side_down_and_leaves_nothing(platform):

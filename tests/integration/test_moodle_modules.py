@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.moodle import services
-from tests.moodle.site import MoodleSite
+from tests.moodle import acknowledged, services
+from tests.moodle.site import WEB_USER, MoodleSite
 
 pytestmark = [
     pytest.mark.skipif(services.not_root() is not None, reason=str(services.not_root())),
@@ -466,3 +467,58 @@ def test_web_user_that_cannot_read_config_php(spare):
     run = spare.module("moodle_info", web_user="nobody")
     assert run.failed, run.output
     assert "web user nobody cannot read config.php" in run.msg and "0640 root:www-data" in run.msg, run.msg
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Web services: the writer of the cluster's fault suite and its check of acknowledged writes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_writes_acknowledged_through_moodles_web_services_are_found_and_losses_named(spare):
+    """The writer of the fault suite (tests/moodle/acknowledged.py) against this tree served by PHP's web server:
+    users created and files uploaded through Moodle's REST server and upload.php are acknowledged and found by the
+    check; a wrong token is refused and nothing is recorded; once an account and a file's content are gone, the check
+    names exactly those two."""
+    port = services.free_port()
+    spare.write_config({}, wwwroot=f"http://127.0.0.1:{port}")
+    # Moodle refuses web service calls of an account without an e-mail address ("User not fully set-up").
+    install = spare.module(
+        "moodle_install", admin_password=ADMIN_PASSWORD, admin_email="admin@example.org", agree_license=True
+    )
+    assert not install.failed, install.msg
+    config = str(spare.dirroot / "config.php")
+
+    def run_php(script: str) -> str:
+        run = subprocess.run(
+            services.as_user(WEB_USER, "php"), input=script, cwd=spare.dirroot, env=spare.env,
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        return run.stdout + run.stderr
+
+    token = acknowledged.token_from(run_php(acknowledged.setup_script(config)))
+    assert acknowledged.token_from(run_php(acknowledged.setup_script(config))) == token, "a second setup, same token"
+    server = subprocess.Popen(  # noqa: S603 - PHP's own server on 127.0.0.1, for this tree
+        services.as_user(WEB_USER, "php", "-S", f"127.0.0.1:{port}", "-t", str(spare.dirroot)),
+        cwd=spare.dirroot, env=spare.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        services.wait_for_port(port)
+        ledger = acknowledged.Ledger()
+        client = acknowledged.Client(f"http://127.0.0.1:{port}", token, ledger)
+        for write in (client.create_user, client.upload_file, client.create_user, client.upload_file):
+            assert write(), client.last_answer
+        refused = acknowledged.Client(f"http://127.0.0.1:{port}", "0" * 32, ledger)
+        assert not refused.create_user() and not refused.upload_file()
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert len(ledger.users) == 2 and len(ledger.files) == 2, ledger
+    assert ledger.lost(run_php, config) == []
+
+    gone_user, changed = ledger.users[0], ledger.files[1]
+    spare.php(f"$DB->delete_records('user', ['username' => '{gone_user}']);")
+    pool = spare.dataroot / "filedir" / changed["sha1"][:2] / changed["sha1"][2:4] / changed["sha1"]
+    pool.write_bytes(b"not what was sent")
+    lost = ledger.lost(run_php, config)
+    assert len(lost) == 2, lost
+    assert lost[0].startswith(f"user {gone_user}:") and f"/{changed['filename']}: content" in lost[1], lost

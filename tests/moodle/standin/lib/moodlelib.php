@@ -221,6 +221,10 @@ function purge_all_caches() {
 }
 
 
+// Web service token types, as Moodle's moodlelib.php defines them.
+define('EXTERNAL_TOKEN_PERMANENT', 0);
+define('EXTERNAL_TOKEN_EMBEDDED', 1);
+
 /** Moodle's random_string(): letters and digits. */
 function random_string($length = 15) {
     $pool = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -148,6 +148,8 @@ if (defined('ABORT_AFTER_CONFIG')) {
 
 require_once($CFG->libdir . '/dmllib.php');
 require_once($CFG->libdir . '/moodlelib.php');
+require_once($CFG->libdir . '/accesslib.php');
+require_once($CFG->libdir . '/external/classes/util.php');
 require_once($CFG->libdir . '/weblib.php');
 require_once($CFG->libdir . '/sessionlib.php');
 require_once($CFG->dirroot . '/cache/lib.php');

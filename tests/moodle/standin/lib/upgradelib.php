@@ -1,7 +1,7 @@
 <?php
 // lms.moodle stand-in (NOT Moodle): install, upgrade and uninstall as Moodle 4.4 does them (lib/upgradelib.php,
-// lib/installlib.php, lib/adminlib.php), reduced to what the stand-in keeps: the tables {config}, {config_plugins},
-// {config_log}, {user} and {course}, the core and plugin versions, and the hash that tells whether an upgrade is due.
+// lib/installlib.php, lib/adminlib.php), reduced to what the stand-in keeps: the tables of STANDIN_TABLES, the core and plugin
+// versions, and the hash that tells whether an upgrade is due.
 defined('MOODLE_INTERNAL') || die();
 
 /** The core tables (Moodle's lib/db/install.xml has ~450; the stand-in needs these), as in install.xml: fields
@@ -44,6 +44,45 @@ const STANDIN_TABLES = [
             'timemodified' => ['int', 10, true, null], 'firstip' => ['char', 45, false, null], 'lastip' => ['char', 45, false, null]],
         'unique' => [['sid']],
         'indexes' => [['state'], ['timecreated'], ['timemodified'], ['userid']],
+    ],
+    // Contexts (the system's and users'), the web services with their tokens, and the files of users' draft areas:
+    // what a web service client creating users and uploading files touches, as in Moodle's install.xml.
+    'context' => [
+        'fields' => ['id' => ['int', 10, true, null], 'contextlevel' => ['int', 10, true, 0], 'instanceid' => ['int', 10, true, 0],
+            'path' => ['char', 255, false, null], 'depth' => ['int', 2, true, 0], 'locked' => ['int', 2, true, 0]],
+        'unique' => [['contextlevel', 'instanceid']],
+    ],
+    'external_services' => [
+        'fields' => ['id' => ['int', 10, true, null], 'name' => ['char', 200, true, null], 'enabled' => ['int', 1, true, null],
+            'requiredcapability' => ['char', 150, false, null], 'restrictedusers' => ['int', 1, true, null],
+            'component' => ['char', 100, false, null], 'timecreated' => ['int', 10, true, null],
+            'timemodified' => ['int', 10, false, null], 'shortname' => ['char', 255, false, null],
+            'downloadfiles' => ['int', 1, true, 0], 'uploadfiles' => ['int', 1, true, 0]],
+        'unique' => [['name']],
+    ],
+    'external_services_functions' => [
+        'fields' => ['id' => ['int', 10, true, null], 'externalserviceid' => ['int', 10, true, null],
+            'functionname' => ['char', 200, true, null]],
+        'indexes' => [['externalserviceid']],
+    ],
+    'external_tokens' => [
+        'fields' => ['id' => ['int', 10, true, null], 'token' => ['char', 128, true, null], 'privatetoken' => ['char', 64, false, null],
+            'tokentype' => ['int', 4, true, null], 'userid' => ['int', 10, true, null], 'externalserviceid' => ['int', 10, true, null],
+            'sid' => ['char', 128, false, null], 'contextid' => ['int', 10, true, null], 'creatorid' => ['int', 20, true, 1],
+            'iprestriction' => ['char', 255, false, null], 'validuntil' => ['int', 10, false, null],
+            'timecreated' => ['int', 10, true, null], 'lastaccess' => ['int', 10, false, null], 'name' => ['char', 255, false, null]],
+        'indexes' => [['token'], ['userid']],
+    ],
+    'files' => [
+        'fields' => ['id' => ['int', 10, true, null], 'contenthash' => ['char', 40, true, ''], 'pathnamehash' => ['char', 40, true, ''],
+            'contextid' => ['int', 10, true, null], 'component' => ['char', 100, true, ''], 'filearea' => ['char', 50, true, ''],
+            'itemid' => ['int', 10, true, null], 'filepath' => ['char', 255, true, null], 'filename' => ['char', 255, true, null],
+            'userid' => ['int', 10, false, null], 'filesize' => ['int', 10, true, null], 'mimetype' => ['char', 100, false, null],
+            'status' => ['int', 10, true, 0], 'source' => ['text', null, false, null], 'author' => ['char', 255, false, null],
+            'license' => ['char', 255, false, null], 'timecreated' => ['int', 10, true, null], 'timemodified' => ['int', 10, true, null],
+            'sortorder' => ['int', 10, true, 0], 'referencefileid' => ['int', 10, false, null]],
+        'unique' => [['pathnamehash']],
+        'indexes' => [['component', 'filearea', 'contextid', 'itemid'], ['contenthash']],
     ],
 ];
 
@@ -124,6 +163,8 @@ function install_core($version, $verbose) {
         $admin = $DB->insert_record('user', ['auth' => 'manual', 'confirmed' => 1, 'mnethostid' => 1, 'username' => 'admin',
             'password' => '', 'firstname' => 'Admin', 'lastname' => 'User', 'timecreated' => time()]);
         set_config('siteadmins', $admin);
+        context_system::instance();
+        context_user::instance($admin);
         $DB->insert_record('course', ['category' => 0, 'format' => 'site', 'fullname' => '', 'shortname' => '']);
         set_config('version', $version);
         admin_apply_default_settings(null, true);
