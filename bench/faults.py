@@ -5,9 +5,10 @@ JSON.
     .venv/bin/python -m bench.faults [--outage-seconds 30] [--json bench-faults.json] [--short]
 
 Scenarios, in order: kill -9 of PHP-FPM's and of Apache's main process on web-1; the database frozen (docker pause)
-with web-2's CPU saturated by a bounded busy loop; the session store frozen; the shared dataroot read-only on
-web-1. Alongside each, a writer creates users and uploads files through Moodle's web services; the table says how
-many writes Moodle acknowledged and which acknowledged ones it no longer has. --short: 5 s outages (CI's smoke run).
+with web-2's CPU saturated by a bounded busy loop; the session store frozen; the database's and the session store's
+services restarted; the shared dataroot read-only on web-1. Alongside each, a writer creates users and uploads files
+through Moodle's web services; the table says how many writes Moodle acknowledged and which acknowledged ones it no
+longer has. --short: 5 s outages (CI's smoke run).
 Traffic goes to 127.0.0.1 and to the platform's own containers only.
 """
 
@@ -49,6 +50,8 @@ def main() -> None:
             faults.kill_main_process(platform, "web-1", "apache2"),
             faults.dependency_outage(platform, "db", seconds, saturate="web-2"),
             faults.dependency_outage(platform, "session", seconds),
+            faults.dependency_outage(platform, "db", restarted=True),
+            faults.dependency_outage(platform, "session", restarted=True),
             faults.shared_volume_unavailable(platform, "web-1", seconds),
         ]
     rows = [outcome.row() for outcome in outcomes]

@@ -50,32 +50,58 @@ def first_200_after(platform, since: float, limit: float = 30) -> float:
     raise AssertionError(f"the site did not answer 200 within {limit} s")
 
 
-def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: str | None = None) -> Outcome:
-    """Freeze a dependency's container (docker pause) for ``seconds`` under load, optionally with one node's CPU
-    saturated by a bounded busy loop (two processes) for as long. Enough clients for the requests waiting on the
-    dependency to take every Moodle worker of a node (8 locally)."""
+# The service each dependency's container runs (systemd units of the local platform's containers).
+SERVICES = {"db": "postgresql", "session": "redis-server"}
+
+
+def freeze(platform, dependency: str, seconds: float, saturate: str | None) -> tuple[float, dict, str]:
+    """The dependency's container frozen (docker pause) for ``seconds``, optionally with one node's CPU saturated by a
+    bounded busy loop (two processes) for as long: when it was back, HAProxy's states and the readiness check's
+    answer halfway."""
+    stress = None
+    subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
+    paused = time.monotonic()
+    try:
+        if saturate:
+            stress = subprocess.Popen(  # noqa: S603 - a fixed command in a container of this platform
+                ["docker", "exec", platform.container(saturate), "timeout", str(int(seconds)), "sh", "-c",
+                 "for cpu in 1 2; do (while :; do :; done) & done; wait"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        time.sleep(seconds / 2)
+        ready = platform.exec("web-1", "curl", "-s", "-m", "20", "http://127.0.0.1/healthz.php", check=False)
+        time.sleep(max(0.0, seconds - (time.monotonic() - paused)))
+        states = platform.server_states()
+    finally:
+        subprocess.run(["docker", "unpause", platform.container(dependency)], check=True, capture_output=True)
+        resumed = time.monotonic()
+        if stress:
+            stress.wait(timeout=seconds + 30)
+    return resumed, states, ready
+
+
+def restart(platform, dependency: str) -> tuple[float, dict, str]:
+    """The dependency's service restarted (systemctl restart: its connections dropped, as a database failover or a
+    cache node reboot drops them): when it was back, HAProxy's states, and the readiness check's answer right
+    after."""
+    time.sleep(2)
+    platform.exec(dependency, "systemctl", "restart", SERVICES[dependency])
+    resumed = time.monotonic()
+    ready = platform.exec("web-1", "curl", "-s", "-m", "20", "http://127.0.0.1/healthz.php", check=False)
+    return resumed, platform.server_states(), ready
+
+
+def dependency_outage(
+    platform, dependency: str, seconds: float = 30, saturate: str | None = None, restarted: bool = False
+) -> Outcome:
+    """A dependency frozen for ``seconds`` (see freeze), or restarted (see restart), under load. Enough clients for
+    the requests waiting on the dependency to take every Moodle worker of a node (8 locally)."""
     downs = platform.times_marked_down()
     locks_before = platform.session_lock_ttls()
-    stress = None
     with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load, platform.writer() as writer:
-        subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
-        paused = time.monotonic()
-        try:
-            if saturate:
-                stress = subprocess.Popen(  # noqa: S603 - a fixed command in a container of this platform
-                    ["docker", "exec", platform.container(saturate), "timeout", str(int(seconds)), "sh", "-c",
-                     "for cpu in 1 2; do (while :; do :; done) & done; wait"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                )  # fmt: skip
-            time.sleep(seconds / 2)
-            ready = platform.exec("web-1", "curl", "-s", "-m", "20", "http://127.0.0.1/healthz.php", check=False)
-            time.sleep(max(0.0, seconds - (time.monotonic() - paused)))
-            states = platform.server_states()
-        finally:
-            subprocess.run(["docker", "unpause", platform.container(dependency)], check=True, capture_output=True)
-            resumed = time.monotonic()
-            if stress:
-                stress.wait(timeout=seconds + 30)
+        resumed, states, ready = (
+            restart(platform, dependency) if restarted else freeze(platform, dependency, seconds, saturate)
+        )
         recovered = first_200_after(platform, resumed)
         time.sleep(3)
     summary = load.summary()
@@ -85,9 +111,9 @@ def dependency_outage(platform, dependency: str, seconds: float = 30, saturate: 
     # it and letting it go; that session's pages wait on it until it expires (Moodle cannot tell its holder is gone).
     orphaned = {key: ttl for key, ttl in platform.session_lock_ttls().items() if key not in locks_before}
     after = load.failures(after=resumed + recovered)
+    fault = "restarted" if restarted else f"frozen {seconds:g} s" + (f", {saturate} saturated" if saturate else "")
     return Outcome(
-        f"{dependency} frozen {seconds:g} s" + (f", {saturate} saturated" if saturate else ""),
-        summary["requests"], summary["failed"], recovered,
+        f"{dependency} {fault}", summary["requests"], summary["failed"], recovered,
         {"nodes taken out": taken_out,
          "states at the end": states, "readiness during": ready.strip(),
          "session locks orphaned": orphaned,

@@ -235,6 +235,20 @@ def test_a_dependency_outage_takes_no_node_out_and_the_site_recovers(platform, d
     assert_no_write_lost(outcome)
 
 
+@pytest.mark.parametrize("dependency", ["db", "session"])
+def test_a_restarted_dependency_takes_no_node_out_and_the_site_recovers(platform, dependency):
+    """The database's or the session store's service restarted under load (its connections dropped, as an Aurora
+    failover or an ElastiCache node reboot drops them): no node is marked down, the site answers 200 within 5 s of
+    the service being back, every request after that succeeds (except a session waiting on a lock the restart
+    orphaned), and no acknowledged write is lost."""
+    outcome = faults.dependency_outage(platform, dependency, restarted=True)
+    print(outcome.row())
+    assert outcome.details["nodes taken out"] == {}, "a node was taken out of service for a fault it does not have"
+    assert outcome.recovered_seconds <= 5, f"the site answered 200 {outcome.recovered_seconds:.1f} s after"
+    assert outcome.details["failed after recovery, not waiting on an orphaned lock"] == [], outcome.details
+    assert_no_write_lost(outcome)
+
+
 @pytest.mark.parametrize("unit", ["php8.2-fpm", "apache2"])
 def test_a_killed_web_service_restarts_itself_and_its_node_serves_again(platform, unit):
     """kill -9 of PHP-FPM's or Apache's main process on web-1 under load: systemd starts it again within 10 s, the node

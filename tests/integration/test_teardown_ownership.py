@@ -1,8 +1,8 @@
 """Teardown deletes only what carries this collection's owner tags for the environment: decoys under the names the
 environment would give its resources (one made by hand with no tags, one of another environment) are reported and
 left alone, while another environment's teardown removes its own. Against moto, the absent paths of the roles that
-find resources by name: web_fleet (group, role, artifact bucket), load_balancer (load balancer, target group,
-access-log bucket, secret), database (cluster, secret), file_system and cache (groups, clusters, secrets)."""
+find resources by name: web_fleet (group, role, artifact bucket, log group), load_balancer (load balancer, target
+group, access-log bucket, secret), database (cluster, secret), file_system and cache (groups, clusters, secrets)."""
 
 from __future__ import annotations
 
@@ -77,14 +77,14 @@ def secret_deleted(secrets, name: str) -> bool:
 
 
 DATA_TIER_AND_SECRETS = ("session", "app", "file_system", "database", "database secret", "cache/session",
-                         "artifacts", "alb-logs")  # fmt: skip
+                         "artifacts", "alb-logs", "log group")  # fmt: skip
 
 
 def data_tier_and_secrets(moto, environment: str, tags: dict[str, dict[str, str]]) -> None:
     """Under the environment's names, each with the tags given for its kind in DATA_TIER_AND_SECRETS (none when
     absent): the session replication group, the application cache cluster, the file system, the database cluster
     (deletion-protected), the database and session-token secrets, the artifact and access-log buckets (each holding
-    keep.txt)."""
+    keep.txt), the web nodes' log group."""
     elasticache, secrets, s3 = moto.client("elasticache"), moto.client("secretsmanager"), moto.client("s3")
     lists = {kind: listed(kind_tags) for kind, kind_tags in tags.items()}
     elasticache.create_replication_group(
@@ -106,6 +106,9 @@ def data_tier_and_secrets(moto, environment: str, tags: dict[str, dict[str, str]
     secrets.create_secret(Name=f"{environment}/moodle/database", SecretString="{}", **_tags(lists, "database secret"))
     secrets.create_secret(
         Name=f"{environment}/moodle/cache/session", SecretString="{}", **_tags(lists, "cache/session")
+    )
+    moto.client("logs").create_log_group(
+        logGroupName=f"/{environment}/moodle/web", **({"tags": tags["log group"]} if "log group" in tags else {})
     )
     account = moto.client("sts").get_caller_identity()["Account"]
     for kind in ("artifacts", "alb-logs"):
@@ -137,6 +140,8 @@ def data_tier_and_secrets_left(moto, environment: str) -> dict[str, bool]:
         "cache/session": not secret_deleted(moto.client("secretsmanager"), f"{environment}/moodle/cache/session"),
         "artifacts": f"{environment}-moodle-artifacts-{account}" in buckets,
         "alb-logs": f"{environment}-moodle-alb-logs-{account}" in buckets,
+        "log group": f"/{environment}/moodle/web" in [
+            g["logGroupName"] for g in moto.client("logs").describe_log_groups()["logGroups"]],
     }  # fmt: skip
 
 
@@ -183,6 +188,7 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         f"secret {ENVIRONMENT}/moodle/cache/session left alone: it carries Environment='staging'",
         f"bucket {ENVIRONMENT}-moodle-artifacts-{account} left alone: it carries no Environment, no ManagedBy",
         f"bucket {ENVIRONMENT}-moodle-alb-logs-{account} left alone: it carries Environment='staging'",
+        f"log group /{ENVIRONMENT}/moodle/web left alone: it carries no Environment, no ManagedBy",
     ):
         assert left_alone in output, result.output
     assert result.recap()["changed"] == 0, result.output

@@ -1,0 +1,86 @@
+"""Check mode predicts what the real run then does, against a real moto server: on a converged environment, one
+setting changed at a time, `--check --diff` reports a set of changed tasks, the real run changes exactly that set
+(every predicted change happens, nothing happens that was not predicted), and the run after changes nothing.
+
+The tiers: network, security groups, database and caches; the load balancer, the CDN and the web fleet are checked for
+no change on a converged account by molecule's aws scenario. Changes: a setting of the database, of the caches, of the
+network (the flow logs' retention), and a tag on everything (moodle_tags)."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import role_playbook
+
+ENV = {"moodle_environment": "predict"}
+ROLES = ["network", "security_groups", "database", "cache"]
+TASK = re.compile(r"^TASK \[(.+?)\] \*+$")
+CHANGED = re.compile(r"^changed: \[localhost\]")
+
+# One setting at a time (each on top of the ones before), and the role whose tasks it must change (None: a tag on
+# everything, any role). The flow-log retention is the case amazon.aws.cloudwatchlogs_log_group got wrong: it wrote
+# the retention in check mode, so the real run changed nothing.
+CHANGES = [
+    ({"database_backup_retention_days": 14}, "database"),
+    ({"cache_snapshot_retention_days": 3}, "cache"),
+    ({"network_flow_logs_retention_days": 90}, "network"),
+    ({"moodle_tags": {"CostCenter": "lms"}}, None),
+]
+
+
+# The network role writes the public and app route tables side by side (async) and waits for them: a real run reports
+# their changes on the wait, check mode (which cannot run tasks async) on the tables' own tasks.
+ROUTE_TABLES = "lms.moodle.network : Wait for the public and app route tables"
+ASYNC = {
+    "lms.moodle.network : Route the public subnets to the internet gateway": ROUTE_TABLES,
+    "lms.moodle.network : Route the app subnets of each zone through its NAT gateway": ROUTE_TABLES,
+}
+
+
+def changed_tasks(output: str) -> list[str]:
+    """The tasks that reported a change (once each, in order), as `TASK [role : name]`'s text; the async route-table
+    tasks under the task that waits for them."""
+    tasks: list[str] = []
+    current = ""
+    for line in output.splitlines():
+        if match := TASK.match(line):
+            current = ASYNC.get(match[1], match[1])
+        elif CHANGED.match(line) and current not in tasks:
+            tasks.append(current)
+    return tasks
+
+
+def route_tables(moto) -> list[str]:
+    filters = [{"Name": "tag:Environment", "Values": [ENV["moodle_environment"]]}]
+    return sorted(
+        table["RouteTableId"] for table in moto.client("ec2").describe_route_tables(Filters=filters)["RouteTables"]
+    )
+
+
+def test_one_changed_setting_is_predicted_by_check_mode_exactly_as_the_real_run_changes_it(
+    moto, run_playbook, tmp_path
+):
+    playbook = role_playbook(tmp_path, ROLES, "present")
+    settings = dict(ENV)
+    first = run_playbook(playbook, settings)
+    assert first.returncode == 0, first.output[-6000:]
+    tables = route_tables(moto)
+    for change, role in CHANGES:
+        settings |= change
+        predicted = run_playbook(playbook, settings, "--check", "--diff")
+        assert predicted.returncode == 0, predicted.output[-6000:]
+        real = run_playbook(playbook, settings, "--diff")
+        assert real.returncode == 0, real.output[-6000:]
+        unpredicted = [task for task in changed_tasks(real.output) if task not in changed_tasks(predicted.output)]
+        not_done = [task for task in changed_tasks(predicted.output) if task not in changed_tasks(real.output)]
+        assert not unpredicted and not not_done, (
+            f"{change}: changed, not predicted: {unpredicted}; predicted, not done: {not_done}"
+        )
+        assert changed_tasks(real.output), f"{change} changed nothing"
+        assert role is None or all(task.startswith(f"lms.moodle.{role} : ") for task in changed_tasks(real.output)), (
+            change, changed_tasks(real.output),
+        )  # fmt: skip
+    after = run_playbook(playbook, settings, "--check", "--diff")
+    assert after.returncode == 0 and changed_tasks(after.output) == [], changed_tasks(after.output)
+    # A new tag updates every table in place (amazon.aws's lookup by tags would make a second one beside each).
+    assert route_tables(moto) == tables
