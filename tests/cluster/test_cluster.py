@@ -420,7 +420,8 @@ def test_a_node_killed_in_the_middle_of_a_deploy_stops_it_and_a_second_run_finis
             run = platform.playbook_until(r"^(ok|changed): \[web-2 -> lb\]", kill_web_2, *deploy)
             time.sleep(2)
         summary = load.summary()
-        assert writer.acknowledged > 0 and platform.lost_writes() == [], (writer.summary(), platform.lost_writes())
+        # As web-1 sees Moodle (web-2 is down); both once web-2 is back, below.
+        assert writer.acknowledged > 0 and platform.lost_writes(("web-1",)) == [], writer.summary()
         print(f"deploy with web-2 killed once drained: {run.seconds:.0f} s, {summary}")
         assert run.returncode != 0 and "kill_web_2 done" in run.output, run.output[-4000:]
         assert run.recap["web-2"]["unreachable"] == 1 and run.recap["web-1"]["failed"] == 0, run.recap
@@ -433,6 +434,7 @@ def test_a_node_killed_in_the_middle_of_a_deploy_stops_it_and_a_second_run_finis
 
     again = platform.playbook(*deploy)
     assert again.returncode == 0, again.output[-6000:]
+    assert platform.lost_writes() == []
     assert {current_release(platform, node) for node in WEB} == {"release-resumed"}
     assert catalogue_release(platform) == "release-resumed"
     platform.wait_for_states({"web-1": "UP", "web-2": "UP"}, timeout=60)
