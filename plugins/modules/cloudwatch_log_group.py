@@ -83,25 +83,33 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.lms.moodle.plugins.module_utils.arguments import owned_by_option, state_option, tags_options
+from ansible_collections.lms.moodle.plugins.module_utils.log_retention import RETENTION_DAYS
 from ansible_collections.lms.moodle.plugins.module_utils.tags import not_owned, tag_changes, with_tag_changes
-
-# The periods CloudWatch Logs accepts (PutRetentionPolicy), as the documentation's choices.
-RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-                  3653]  # fmt: skip
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     import botocore
 
 
+@AWSRetry.jittered_backoff()
+def call(client, operation: str, **kwargs) -> dict:
+    """One CloudWatch Logs call, retried when throttled."""
+    return getattr(client, operation)(**kwargs)
+
+
+@AWSRetry.jittered_backoff()
+def groups_named(client, prefix: str) -> list[dict]:
+    paginator = client.get_paginator("describe_log_groups")
+    return paginator.paginate(logGroupNamePrefix=prefix).build_full_result().get("logGroups", [])
+
+
 def read_group(client, name: str) -> dict:
     """The group named ``name`` exactly (describe matches by prefix), with its tags; {} when there is none."""
-    paginator = client.get_paginator("describe_log_groups")
-    groups = paginator.paginate(logGroupNamePrefix=name).build_full_result().get("logGroups", [])
+    groups = groups_named(client, name)
     found = next((group for group in groups if group["logGroupName"] == name), None)
     if not found:
         return {}
     arn = found["arn"].removesuffix(":*")
-    tags = client.list_tags_for_resource(resourceArn=arn).get("tags", {})
+    tags = call(client, "list_tags_for_resource", resourceArn=arn).get("tags", {})
     return {"name": name, "arn": arn, "retention": found.get("retentionInDays"), "tags": tags}
 
 
@@ -114,7 +122,7 @@ def ensure_absent(module, client, current: dict) -> tuple[bool, dict]:
         return False, current
     if not module.check_mode:
         try:
-            client.delete_log_group(logGroupName=current["name"])
+            call(client, "delete_log_group", logGroupName=current["name"])
         except is_boto3_error_code("ResourceNotFoundException"):
             pass
     return True, {}
@@ -127,9 +135,9 @@ def ensure_present(module, client, current: dict) -> tuple[bool, dict]:
         after = {"name": name, "arn": "", "retention": retention, "tags": params["tags"] or {}}
         if module.check_mode:
             return True, after
-        client.create_log_group(logGroupName=name, **({"tags": params["tags"]} if params["tags"] else {}))
+        call(client, "create_log_group", logGroupName=name, **({"tags": params["tags"]} if params["tags"] else {}))
         if retention is not None:
-            client.put_retention_policy(logGroupName=name, retentionInDays=retention)
+            call(client, "put_retention_policy", logGroupName=name, retentionInDays=retention)
         return True, read_group(client, name)
     to_set, to_remove = tag_changes(current["tags"], params["tags"], params["purge_tags"])
     new_retention = retention is not None and retention != current["retention"]
@@ -141,11 +149,11 @@ def ensure_present(module, client, current: dict) -> tuple[bool, dict]:
     if module.check_mode:
         return True, after
     if new_retention:
-        client.put_retention_policy(logGroupName=name, retentionInDays=retention)
+        call(client, "put_retention_policy", logGroupName=name, retentionInDays=retention)
     if to_remove:
-        client.untag_resource(resourceArn=current["arn"], tagKeys=to_remove)
+        call(client, "untag_resource", resourceArn=current["arn"], tagKeys=to_remove)
     if to_set:
-        client.tag_resource(resourceArn=current["arn"], tags=to_set)
+        call(client, "tag_resource", resourceArn=current["arn"], tags=to_set)
     return True, read_group(client, name)
 
 
@@ -158,7 +166,7 @@ def main():
         **owned_by_option(),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("logs")
     try:
         current = read_group(client, module.params["name"])
         if module.params["state"] == "absent":

@@ -189,6 +189,7 @@ BAD_INPUTS = [
     pytest.param({"web_fleet_scale_in_cpu": 80}, "web_fleet_scale_in_cpu", id="scale-in-above-scale-out"),
     pytest.param({"web_fleet_ami_id": "debian-12"}, "web_fleet_ami_id", id="ami-id-malformed"),
     pytest.param({"web_fleet_metadata_hop_limit": 3}, "web_fleet_metadata_hop_limit", id="imds-hop-limit-3"),
+    pytest.param({"web_fleet_log_retention_days": "ninety"}, "web_fleet_log_retention_days", id="log-retention-text"),
     # Left to boto3, an empty region is AWS_DEFAULT_REGION's or ~/.aws/config's: the account could be built elsewhere.
     pytest.param({"aws_region": ""}, "aws_region", id="region-empty"),
     pytest.param({"aws_region": "eu-wset1"}, "aws_region", id="region-malformed"),
