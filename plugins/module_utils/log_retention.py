@@ -12,7 +12,7 @@ RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
 
 
 def retention_problem(value, variable: str) -> str:
-    """Why ``value`` (what the user set in ``variable``) is not a retention CloudWatch Logs accepts; empty when it is."""
+    """Why ``value`` (what the user set in ``variable``) is not a retention CloudWatch Logs accepts; empty if it is."""
     # A whole number, or its digits as text (an extra var from the command line is a string); not 30.5 or true.
     days = value if isinstance(value, int) and not isinstance(value, bool) else None
     if isinstance(value, str) and value.strip().isdigit():

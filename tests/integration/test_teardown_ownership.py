@@ -1,8 +1,9 @@
 """Teardown deletes only what carries this collection's owner tags for the environment: decoys under the names the
 environment would give its resources (one made by hand with no tags, one of another environment) are reported and
 left alone, while another environment's teardown removes its own. Against moto, the absent paths of the roles that
-find resources by name: web_fleet (group, role, artifact bucket, log group), load_balancer (load balancer, target
-group, access-log bucket, secret), database (cluster, secret), file_system and cache (groups, clusters, secrets)."""
+find resources by name: network (flow-log role), web_fleet (group, launch template, role, artifact bucket, log
+group), load_balancer (load balancer, target group, access-log bucket, secret), database (cluster, parameter group,
+subnet group, secret), file_system and cache (groups, clusters, secrets)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from .conftest import role_playbook
 
 ENVIRONMENT = "decoy"
 SETTINGS = {"moodle_environment": ENVIRONMENT, "lms_moodle_platform": "local", "cache_delete_wait": False}
-ROLES = ["web_fleet", "load_balancer", "database", "file_system", "cache"]
+ROLES = ["network", "web_fleet", "load_balancer", "database", "file_system", "cache"]
 TRUST = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},'
 TRUST += ' "Action": "sts:AssumeRole"}]}'
 STAGING = {"ManagedBy": "lms.moodle", "Environment": "staging"}
 OWN = {"ManagedBy": "lms.moodle", "Environment": "own"}
-EDGE_AND_FLEET = ("load_balancer", "target_group", "group", "role")
+EDGE_AND_FLEET = ("load_balancer", "target_group", "group", "role", "template")
+# What a failed or interrupted run can leave behind without its parent (the Auto Scaling group, the database
+# cluster): found by name alone at teardown, so each proves itself by its own tags.
+LEFTOVERS = ("flow-log role", "launch template", "parameter group", "subnet group")
+PARAMETER_GROUP = "{}-moodle-aurora-postgresql16"  # the database role's name for aurora-postgresql 16
 
 
 def listed(tags: dict[str, str]) -> list[dict[str, str]]:
@@ -23,8 +28,9 @@ def listed(tags: dict[str, str]) -> list[dict[str, str]]:
 
 
 def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> None:
-    """A load balancer, target group, Auto Scaling group (no instances) and instance role under the environment's
-    names, each with the tags given for it (load_balancer, target_group, group, role)."""
+    """A load balancer, target group, Auto Scaling group (no instances) with its launch template, and instance role
+    under the environment's names, each with the tags given for it (load_balancer, target_group, group, template,
+    role)."""
     ec2, elbv2 = moto.client("ec2"), moto.client("elbv2")
     lists = {kind: listed(kind_tags) for kind, kind_tags in tags.items()}
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
@@ -38,9 +44,7 @@ def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> N
     elbv2.create_target_group(
         Name=f"{environment}-moodle-web", Protocol="HTTP", Port=80, VpcId=vpc, **_tags(lists, "target_group")
     )
-    ec2.create_launch_template(
-        LaunchTemplateName=f"{environment}-moodle-web", LaunchTemplateData={"ImageId": "ami-12c6146b"}
-    )
+    _template(ec2, environment, lists.get("template", []))
     moto.client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName=f"{environment}-moodle-web", MinSize=0, MaxSize=0, VPCZoneIdentifier=subnets[0],
         LaunchTemplate={"LaunchTemplateName": f"{environment}-moodle-web"},
@@ -49,6 +53,14 @@ def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> N
     moto.client("iam").create_role(
         RoleName=f"{environment}-moodle-web", AssumeRolePolicyDocument=TRUST, **_tags(lists, "role")
     )
+
+
+def _template(ec2, environment: str, tags: list[dict[str, str]]) -> None:
+    specifications = [{"ResourceType": "launch-template", "Tags": tags}] if tags else []
+    ec2.create_launch_template(
+        LaunchTemplateName=f"{environment}-moodle-web", LaunchTemplateData={"ImageId": "ami-12c6146b"},
+        TagSpecifications=specifications,
+    )  # fmt: skip
 
 
 def _tags(lists: dict, kind: str) -> dict:
@@ -65,6 +77,55 @@ def edge_and_fleet_left(moto, environment: str) -> dict[str, bool]:
         "target_group": name in [tg["TargetGroupName"] for tg in elbv2.describe_target_groups()["TargetGroups"]],
         "group": name in [g["AutoScalingGroupName"] for g in groups],
         "role": name in [r["RoleName"] for r in moto.client("iam").list_roles()["Roles"]],
+        "template": _template_left(moto, environment),
+    }
+
+
+def _template_left(moto, environment: str) -> bool:
+    templates = moto.client("ec2").describe_launch_templates()["LaunchTemplates"]
+    return f"{environment}-moodle-web" in [template["LaunchTemplateName"] for template in templates]
+
+
+def leftovers(moto, environment: str, tags: dict[str, dict[str, str]], template: bool = False) -> None:
+    """Under the environment's names, each with the tags given for its kind in LEFTOVERS (none when absent): the
+    flow-log delivery role, the cluster parameter group and the DB subnet group (in a VPC of their own), and with
+    ``template`` a launch template with no Auto Scaling group."""
+    ec2, rds = moto.client("ec2"), moto.client("rds")
+    lists = {kind: listed(kind_tags) for kind, kind_tags in tags.items()}
+    moto.client("iam").create_role(
+        RoleName=f"{environment}-vpc-flow-logs", AssumeRolePolicyDocument=TRUST, **_tags(lists, "flow-log role")
+    )
+    rds.create_db_cluster_parameter_group(
+        DBClusterParameterGroupName=PARAMETER_GROUP.format(environment), DBParameterGroupFamily="aurora-postgresql16",
+        Description="decoy or own", **_tags(lists, "parameter group"),
+    )  # fmt: skip
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.8.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, zone in enumerate("ab")
+    ]
+    rds.create_db_subnet_group(
+        DBSubnetGroupName=f"{environment}-moodle", DBSubnetGroupDescription="decoy or own", SubnetIds=subnets,
+        **_tags(lists, "subnet group"),
+    )  # fmt: skip
+    if template:
+        _template(ec2, environment, lists.get("launch template", []))
+
+
+def leftovers_left(moto, environment: str) -> dict[str, bool]:
+    """Which of leftovers' resources of the environment are still there."""
+    rds = moto.client("rds")
+    roles = [role["RoleName"] for role in moto.client("iam").list_roles()["Roles"]]
+    parameter_groups = rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]
+    return {
+        "flow-log role": f"{environment}-vpc-flow-logs" in roles,
+        "launch template": _template_left(moto, environment),
+        "parameter group": PARAMETER_GROUP.format(environment)
+        in [group["DBClusterParameterGroupName"] for group in parameter_groups],
+        "subnet group": f"{environment}-moodle"
+        in [group["DBSubnetGroupName"] for group in rds.describe_db_subnet_groups()["DBSubnetGroups"]],
     }
 
 
@@ -153,11 +214,13 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     changes nothing."""
     data_tier_and_secrets(moto, "own", dict.fromkeys(DATA_TIER_AND_SECRETS, OWN))
     edge_and_fleet(moto, "own", dict.fromkeys(EDGE_AND_FLEET, OWN))
+    leftovers(moto, "own", dict.fromkeys(LEFTOVERS, OWN))
     data_tier_and_secrets(moto, ENVIRONMENT, {
         "app": STAGING, "file_system": {"Environment": ENVIRONMENT}, "database": {"Environment": ENVIRONMENT},
         "cache/session": STAGING, "alb-logs": STAGING,
     })  # fmt: skip
     edge_and_fleet(moto, ENVIRONMENT, {"target_group": STAGING, "role": {"ManagedBy": "lms.moodle"}})
+    leftovers(moto, ENVIRONMENT, {"flow-log role": STAGING, "parameter group": OWN, "subnet group": OWN})
     playbook = role_playbook(tmp_path, ROLES, "absent")
 
     own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
@@ -165,6 +228,7 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     assert own_teardown.returncode == 0, own_teardown.output
     assert not any(data_tier_and_secrets_left(moto, "own").values()), data_tier_and_secrets_left(moto, "own")
     assert not any(edge_and_fleet_left(moto, "own").values()), edge_and_fleet_left(moto, "own")
+    assert not any(leftovers_left(moto, "own").values()), leftovers_left(moto, "own")
     assert all(data_tier_and_secrets_left(moto, ENVIRONMENT).values()), data_tier_and_secrets_left(moto, ENVIRONMENT)
 
     result = run_playbook(playbook, SETTINGS)
@@ -172,6 +236,8 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     assert result.returncode == 0, result.output
     assert all(data_tier_and_secrets_left(moto, ENVIRONMENT).values()), data_tier_and_secrets_left(moto, ENVIRONMENT)
     assert all(edge_and_fleet_left(moto, ENVIRONMENT).values()), edge_and_fleet_left(moto, ENVIRONMENT)
+    # The parameter and subnet groups carry the owner tags, but the cluster that uses them is not decoy's own.
+    assert all(leftovers_left(moto, ENVIRONMENT).values()), leftovers_left(moto, ENVIRONMENT)
     for bucket in moto.client("s3").list_buckets()["Buckets"]:
         assert moto.client("s3").get_object(Bucket=bucket["Name"], Key="keep.txt")["Body"].read() == b"data"
     output = " ".join(result.output.split()).replace("''", "'")  # as YAML quotes a message
@@ -189,9 +255,37 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
         f"bucket {ENVIRONMENT}-moodle-artifacts-{account} left alone: it carries no Environment, no ManagedBy",
         f"bucket {ENVIRONMENT}-moodle-alb-logs-{account} left alone: it carries Environment='staging'",
         f"log group /{ENVIRONMENT}/moodle/web left alone: it carries no Environment, no ManagedBy",
+        f"launch template {ENVIRONMENT}-moodle-web left alone: it carries no Environment, no ManagedBy",
+        f"flow-log role {ENVIRONMENT}-vpc-flow-logs left alone: it carries Environment='staging'",
     ):
         assert left_alone in output, result.output
     assert result.recap()["changed"] == 0, result.output
 
     again = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
     assert again.returncode == 0 and again.recap()["changed"] == 0, again.output
+
+
+def test_teardown_leaves_what_a_failed_run_left_without_its_parent_unless_it_carries_the_owner_tags(
+    run_playbook, moto, tmp_path
+):
+    """A run that stopped half-way leaves a launch template without its Auto Scaling group, and a parameter group
+    and subnet group without their cluster: found by name alone, each proves itself by its own tags. "orphan": the
+    names made by hand (no tags), half-tagged or another environment's; teardown names each and removes none. (With
+    the owner tags they go: "own" in the test above, whose parents carry them too, takes the same path.)"""
+    leftovers(moto, "orphan", {"parameter group": {"ManagedBy": "lms.moodle"}, "subnet group": STAGING,
+                               "launch template": {"Environment": "orphan"}}, template=True)  # fmt: skip
+    playbook = role_playbook(tmp_path, ["network", "web_fleet", "database"], "absent")
+
+    orphan = run_playbook(playbook, {**SETTINGS, "moodle_environment": "orphan"})
+
+    assert orphan.returncode == 0, orphan.output
+    assert all(leftovers_left(moto, "orphan").values()), leftovers_left(moto, "orphan")
+    output = " ".join(orphan.output.split()).replace("''", "'")
+    for left_alone in (
+        "flow-log role orphan-vpc-flow-logs left alone: it carries no Environment, no ManagedBy",
+        "launch template orphan-moodle-web left alone: it carries no ManagedBy",
+        "cluster parameter group orphan-moodle-aurora-postgresql16 left alone: it carries no Environment",
+        "DB subnet group orphan-moodle left alone: it carries Environment='staging'",
+    ):
+        assert left_alone in output, orphan.output
+    assert orphan.recap()["changed"] == 0, orphan.output
