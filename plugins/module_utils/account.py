@@ -110,6 +110,11 @@ class Account:
         paginator = self.client(service).get_paginator(xform_name(operation))
         return (item for page in paginator.paginate(**kwargs) for item in page.get(key, []))
 
+    def answered(self, service: str, operation: str, read: Callable[[], Any]) -> Any:
+        """What a read made through a shared helper (one that takes a client) answered, recorded as one call."""
+        self.calls.append(f"{service}:{operation}")
+        return _answered(operation, read)
+
     def refuse(self, variable: str, value: Any, message: str) -> None:
         self.findings.append({"variable": variable, "value": value, "message": f"{variable} {message}"})
 

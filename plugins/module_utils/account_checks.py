@@ -19,6 +19,7 @@ from ansible_collections.lms.moodle.plugins.module_utils.account import (
     bucket_name_problem,
     shown,
 )
+from ansible_collections.lms.moodle.plugins.module_utils.route53_site import claim_problem, public_zone_id, read_site
 
 ZONE_ID = re.compile(r"^[a-z]{2,5}[0-9]+-az[0-9]+$")
 
@@ -333,6 +334,27 @@ def bucket(account: Account, check: dict) -> None:
         account.refuse(variable, value, f"makes the bucket name '{name}', which another account owns: choose another.")
 
 
+def site_record(account: Account, check: dict) -> None:
+    """The site's name answers nothing yet, or answers as this environment's (its ownership record holds the owner
+    tags): the dns role would otherwise point someone else's name at this environment half-way through the run."""
+    variable, name, zone = check["variable"], check["value"], check.get("zone")
+    if not name or not zone:
+        return
+    route53 = account.client("route53", "us-east-1")
+    zone_id = account.answered("route53", "ListHostedZonesByName", lambda: public_zone_id(route53, zone))
+    if zone_id is None:
+        return  # the hosted_zone check refuses the zone
+    site = account.answered("route53", "ListResourceRecordSets", lambda: read_site(route53, zone_id, name))
+    problem = claim_problem(site, name, check.get("owner") or {})
+    if problem:
+        account.refuse(
+            variable,
+            name,
+            f"'{name}' {problem}. Choose another name, delete those records, or set dns_take_over: true to point "
+            "it at this environment.",
+        )
+
+
 CHECKS = {
     "zones": zones,
     "instance_type": instance_type,
@@ -344,6 +366,7 @@ CHECKS = {
     "hosted_zone": hosted_zone,
     "certificate": certificate,
     "bucket": bucket,
+    "site_record": site_record,
 }
 # Zones first: the instance types are checked where the network will put them.
 ORDER = list(CHECKS)

@@ -38,12 +38,14 @@ options:
             V(cache_engine_version) an ElastiCache engine version (with O(checks[].engine));
             V(ssl_policy) an ELB security policy; V(kms_key) a KMS key ID, ARN or alias; V(hosted_zone) a public
             Route 53 zone name; V(certificate) an ACM certificate ARN; V(bucket) an S3 bucket name, where
-            C({account}) stands for the account ID.
+            C({account}) stands for the account ID; V(site_record) the site's name (with O(checks[].zone) and
+            O(checks[].owner)), refused when it already answers with records that are not O(checks[].owner)'s (see
+            M(lms.moodle.route53_site_records)).
           - An empty value is not checked (the role's default applies), except for V(zones).
         type: str
         required: true
         choices: [zones, instance_type, image, database, cache_engine_version, ssl_policy, kms_key, hosted_zone,
-                  certificate, bucket]
+                  certificate, bucket, site_record]
       variable:
         description: The variable the user sets for this value, named in the finding.
         type: str
@@ -67,6 +69,12 @@ options:
         description: For V(image), the architecture of the instance type the image is launched on.
         type: str
         choices: [x86_64, arm64]
+      zone:
+        description: For V(site_record), the hosted zone of the name.
+        type: str
+      owner:
+        description: For V(site_record), the owner tags the name's ownership record must hold when it answers already.
+        type: dict
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -89,6 +97,11 @@ EXAMPLES = r"""
       - {check: ssl_policy, variable: load_balancer_ssl_policy, value: ELBSecurityPolicy-TLS13-1-2-2021-06}
       - {check: hosted_zone, variable: moodle_hosted_zone, value: example.edu}
       - {check: bucket, variable: moodle_environment, value: "prod-moodle-artifacts-{account}"}
+      - check: site_record
+        variable: dns_record_name (moodle_domain_name)
+        value: moodle.example.edu
+        zone: example.edu
+        owner: {ManagedBy: lms.moodle, Environment: prod}
 """
 
 RETURN = r"""
@@ -146,6 +159,7 @@ CHECK_KINDS = [
     "hosted_zone",
     "certificate",
     "bucket",
+    "site_record",
 ]
 
 
@@ -165,6 +179,8 @@ def main():
                 version=dict(type="str"),
                 version_variable=dict(type="str"),
                 architecture=dict(type="str", choices=["x86_64", "arm64"]),
+                zone=dict(type="str"),
+                owner=dict(type="dict"),
             ),
         ),
     )

@@ -21,10 +21,11 @@ class Sample:
     served_by: str
     error: str = ""
     session: str = ""  # the Moodle session id the request carried ("" for a first request)
+    location: str = ""  # where a redirect sent it: why Moodle did not serve the page
 
     def describe(self, since: float) -> str:
         """One line for a test's message: when it started (seconds after ``since``), how long it took, the answer."""
-        answer = self.error or f"HTTP {self.status}"
+        answer = self.error or f"HTTP {self.status}" + (f" to {self.location}" if self.location else "")
         return (f"started {self.started - since:+.1f} s, {self.seconds:.1f} s, {answer} from {self.served_by or '-'}"
                 f" (session {self.session[:8] or 'new'})")  # fmt: skip
 
@@ -71,7 +72,8 @@ class Load:
             try:
                 response = session.get(self.url, timeout=self.timeout, allow_redirects=False)
                 sample = Sample(started, time.monotonic() - started, response.status_code,
-                                response.headers.get("X-Served-By", ""), session=carried)  # fmt: skip
+                                response.headers.get("X-Served-By", ""), session=carried,
+                                location=urlsplit(response.headers.get("Location", "")).path)  # fmt: skip
             except requests.RequestException as error:
                 sample = Sample(started, time.monotonic() - started, 0, "", type(error).__name__, carried)
             with self._lock:

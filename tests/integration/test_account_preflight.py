@@ -135,3 +135,39 @@ def test_the_valid_examples_pass_preflight_without_a_change(moto, run_playbook, 
     assert result.returncode == 0, result.output
     assert "accept this run of environment prod" in " ".join(result.output.split()), result.output
     assert moto.mutating_requests() == []
+
+
+def test_a_site_name_that_answers_already_is_refused_before_any_change_unless_taken_over(moto, run_playbook):
+    """The site's name already answers with an A record made by hand (an old server): refused before the network
+    exists, naming dns_record_name; dns_take_over lets it through. With this environment's ownership record next to
+    its records (a second run), the name passes. (Another environment's records: the unit tests of
+    route53_site_records.)"""
+    route53 = moto.client("route53")
+    zone = route53.create_hosted_zone(Name="example.edu", CallerReference="preflight")["HostedZone"]["Id"]
+
+    def record(name: str, kind: str, value: str) -> dict:
+        return {"Action": "UPSERT", "ResourceRecordSet": {"Name": name, "Type": kind, "TTL": 300,
+                                                          "ResourceRecords": [{"Value": value}]}}  # fmt: skip
+
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [
+        record("moodle.example.edu", "A", "192.0.2.10"),
+        record("ours.example.edu", "A", "192.0.2.12"),
+        record("_lms-moodle.ours.example.edu", "TXT", '"Environment=prod,ManagedBy=lms.moodle"'),
+    ]})  # fmt: skip
+    site = {**example_inventory(), "moodle_hosted_zone": "example.edu"}
+    moto.start_recording()
+
+    by_hand = run_playbook("preflight.yml", {**site, "moodle_domain_name": "moodle.example.edu"})
+    taken_over = run_playbook("preflight.yml", {**site, "moodle_domain_name": "moodle.example.edu",
+                                                "dns_take_over": True})  # fmt: skip
+    ours = run_playbook("preflight.yml", {**site, "moodle_domain_name": "ours.example.edu"})
+
+    assert by_hand.returncode != 0, by_hand.output
+    assert_account_refused(by_hand.failure(), {"dns_record_name"})
+    assert "'moodle.example.edu' already answers (A 192.0.2.10) and there is no ownership record" in " ".join(
+        by_hand.failure().split()
+    )
+    assert "dns_take_over: true" in by_hand.failure()
+    assert taken_over.returncode == 0, taken_over.output
+    assert ours.returncode == 0, ours.output
+    assert moto.mutating_requests() == []

@@ -97,3 +97,46 @@ def test_a_name_outside_the_zone_is_refused_before_any_call(moto, run_playbook, 
     assert result.returncode != 0
     assert "outside the hosted zone" in result.failure()
     assert moto.recorded_requests() == []
+
+
+def records_at(moto, name: str) -> dict[str, str]:
+    """The records at ``name`` by type, each as where it points (an alias's target, or a plain record's values)."""
+    route53 = moto.client("route53")
+    sets = site_checks.records(route53, site_checks.zone_id(route53, ZONE))
+    return {
+        r["Type"]: r["AliasTarget"]["DNSName"].rstrip(".") if "AliasTarget" in r
+        else ",".join(v["Value"] for v in r["ResourceRecords"])
+        for r in sets if r["Name"].rstrip(".") == name
+    }  # fmt: skip
+
+
+def test_a_name_that_answers_already_is_refused_taken_over_only_when_asked_and_left_by_another_teardown(
+    moto, run_playbook, zone
+):
+    """Route 53 records carry no tags: the role writes an ownership record next to the site's records. A name that
+    already answers (an A record made by hand: an old server) is refused, its record untouched; dns_take_over points
+    it here and claims it; another environment's teardown leaves it and says why."""
+    domain = "moodle-e.example.edu"
+    route53 = moto.client("route53")
+    route53.change_resource_record_sets(
+        HostedZoneId=site_checks.zone_id(route53, ZONE),
+        ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
+            "Name": domain, "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}}]},
+    )  # fmt: skip
+
+    refused = run_playbook(PLAYBOOK, site(domain, **CDN))
+    assert refused.returncode != 0, refused.output
+    failure = refused.failure()
+    assert f"{domain} already answers (A 192.0.2.10) and there is no ownership record _lms-moodle.{domain}" in failure
+    assert records_at(moto, domain) == {"A": "192.0.2.10"}
+
+    taken = run_playbook(PLAYBOOK, site(domain, dns_take_over=True, **CDN))
+    assert taken.returncode == 0, taken.output
+    assert records_at(moto, domain) == {"A": CDN["dns_cdn_domain_name"], "AAAA": CDN["dns_cdn_domain_name"]}
+    assert records_at(moto, f"_lms-moodle.{domain}") == {"TXT": '"Environment=names,ManagedBy=lms.moodle"'}
+
+    other = run_playbook(PLAYBOOK, {**site(domain), "moodle_environment": "other", "certificate_state": "absent",
+                                    "dns_state": "absent"})  # fmt: skip
+    assert other.returncode == 0 and other.recap()["changed"] == 0, other.output
+    assert f"DNS records of {domain} left alone: it carries Environment='names'" in " ".join(other.output.split())
+    assert records_at(moto, domain) == {"A": CDN["dns_cdn_domain_name"], "AAAA": CDN["dns_cdn_domain_name"]}
