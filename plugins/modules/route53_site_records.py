@@ -189,8 +189,8 @@ def present_changes(module, zone_id: str, site: dict) -> list[dict]:
     problem = claim_problem(site, name, owner)
     if problem and not params["take_over"]:
         module.fail_json(
-            msg=f"{name.rstrip('.')} {problem}: it is not this environment's to point elsewhere. Choose another name, delete those "
-            "records, or take the name over (take_over) to point it here.",
+            msg=f"{name.rstrip('.')} {problem}: it is not this environment's to point elsewhere. Choose another "
+            "name, delete those records, or take the name over (take_over) to point it here.",
             records=summary(zone_id, site),
         )
     deletes = [

@@ -125,8 +125,8 @@ def test_a_name_that_answers_already_and_is_not_the_environments_is_refused(rout
 def test_take_over_replaces_a_hand_made_record_and_claims_the_name(route53, capsys):
     hand_made = {"Name": NAME, "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "old.example.edu"}]}
     zone_with(route53, [hand_made], [])
-    expect_batch(route53, [{"Action": "DELETE", "ResourceRecordSet": hand_made}]
-                 + [{"Action": "UPSERT", "ResourceRecordSet": r} for r in (owner_txt(), alias("A"), alias("AAAA"))])  # fmt: skip
+    upserts = [{"Action": "UPSERT", "ResourceRecordSet": r} for r in (owner_txt(), alias("A"), alias("AAAA"))]
+    expect_batch(route53, [{"Action": "DELETE", "ResourceRecordSet": hand_made}, *upserts])
     result = run_module(route53_site_records, capsys, **present(take_over=True))
     assert result["changed"] and result["records"]["owner"] == OWNER, result
 
