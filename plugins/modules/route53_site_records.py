@@ -212,7 +212,7 @@ def absent_changes(module, site: dict) -> list[dict]:
     if left_alone:
         module.warn(f"{left_alone} (the ownership record {owner_name(params['name']).rstrip('.')} holds the tags)")
         return []
-    records = [record for _, record in sorted(site["address"].items())] + [site["owner"]]
+    records = [site["address"][kind] for kind in sorted(site["address"])] + [site["owner"]]
     return [{"Action": "DELETE", "ResourceRecordSet": record} for record in records if record]
 
 
