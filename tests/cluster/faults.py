@@ -54,11 +54,12 @@ def first_200_after(platform, since: float, limit: float = 30) -> float:
 SERVICES = {"db": "postgresql", "session": "redis-server"}
 
 
-def freeze(platform, dependency: str, seconds: float, saturate: str | None) -> tuple[float, dict, str]:
+def freeze(platform, dependency: str, seconds: float, saturate: str | None) -> tuple[float, float, dict, str]:
     """The dependency's container frozen (docker pause) for ``seconds``, optionally with one node's CPU saturated by a
-    bounded busy loop (two processes) for as long: when it was back, HAProxy's states and the readiness check's
-    answer halfway."""
+    bounded busy loop (two processes) for as long: when it went away and when it was back, HAProxy's states and the
+    readiness check's answer halfway."""
     stress = None
+    began = time.monotonic()
     subprocess.run(["docker", "pause", platform.container(dependency)], check=True, capture_output=True)
     paused = time.monotonic()
     try:
@@ -77,18 +78,19 @@ def freeze(platform, dependency: str, seconds: float, saturate: str | None) -> t
         resumed = time.monotonic()
         if stress:
             stress.wait(timeout=seconds + 30)
-    return resumed, states, ready
+    return began, resumed, states, ready
 
 
-def restart(platform, dependency: str) -> tuple[float, dict, str]:
+def restart(platform, dependency: str) -> tuple[float, float, dict, str]:
     """The dependency's service restarted (systemctl restart: its connections dropped, as a database failover or a
-    cache node reboot drops them): when it was back, HAProxy's states, and the readiness check's answer right
-    after."""
+    cache node reboot drops them): when it went away and when it was back, HAProxy's states, and the readiness
+    check's answer right after."""
     time.sleep(2)
+    began = time.monotonic()
     platform.exec(dependency, "systemctl", "restart", SERVICES[dependency])
     resumed = time.monotonic()
     ready = platform.exec("web-1", "curl", "-s", "-m", "20", "http://127.0.0.1/healthz.php", check=False)
-    return resumed, platform.server_states(), ready
+    return began, resumed, platform.server_states(), ready
 
 
 def dependency_outage(
@@ -99,7 +101,7 @@ def dependency_outage(
     downs = platform.times_marked_down()
     locks_before = platform.session_lock_ttls()
     with Load(f"{platform.url}/login/index.php", rate=8, workers=48) as load, platform.writer() as writer:
-        resumed, states, ready = (
+        began, resumed, states, ready = (
             restart(platform, dependency) if restarted else freeze(platform, dependency, seconds, saturate)
         )
         recovered = first_200_after(platform, resumed)
@@ -111,6 +113,13 @@ def dependency_outage(
     # it and letting it go; that session's pages wait on it until it expires (Moodle cannot tell its holder is gone).
     orphaned = {key: ttl for key, ttl in platform.session_lock_ttls().items() if key not in locks_before}
     after = load.failures(after=resumed + recovered)
+
+    def waiting(sample) -> bool:
+        return bool(sample.session) and any(key.endswith(f"{sample.session}.lock") for key in orphaned)
+
+    def timed_out(sample) -> bool:
+        return load.told_session_timed_out(sample, (began, resumed + recovered))
+
     fault = "restarted" if restarted else f"frozen {seconds:g} s" + (f", {saturate} saturated" if saturate else "")
     return Outcome(
         f"{dependency} {fault}", summary["requests"], summary["failed"], recovered,
@@ -118,9 +127,10 @@ def dependency_outage(
          "states at the end": states, "readiness during": ready.strip(),
          "session locks orphaned": orphaned,
          "failed after recovery": [s.describe(since=resumed) for s in after],
-         "failed after recovery, not waiting on an orphaned lock": [
-             s.describe(since=resumed) for s in after
-             if not (s.session and any(key.endswith(f"{s.session}.lock") for key in orphaned))],
+         "waiting on an orphaned lock": [s.describe(since=resumed) for s in after if waiting(s)],
+         "told their session timed out": [s.describe(since=resumed) for s in after if timed_out(s)],
+         "failed after recovery, unexplained": [
+             s.describe(since=resumed) for s in after if not (waiting(s) or timed_out(s))],
          "summary": summary, **writes(platform, writer)},
     )  # fmt: skip
 

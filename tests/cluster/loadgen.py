@@ -22,6 +22,7 @@ class Sample:
     error: str = ""
     session: str = ""  # the Moodle session id the request carried ("" for a first request)
     location: str = ""  # where a redirect sent it: why Moodle did not serve the page
+    issued: str = ""  # the session id the answer set, when it set one the request did not carry
 
     def describe(self, since: float) -> str:
         """One line for a test's message: when it started (seconds after ``since``), how long it took, the answer."""
@@ -32,6 +33,11 @@ class Sample:
     @property
     def ok(self) -> bool:
         return self.status == 200 and not self.error
+
+
+def moodle_session(session: requests.Session) -> str:
+    """The Moodle session id a client holds ("" before its first answer)."""
+    return next((c.value for c in session.cookies if c.name.startswith("MoodleSession")), "")
 
 
 @dataclass
@@ -67,7 +73,7 @@ class Load:
         session = requests.Session()
         while (slot := self._slot()) is not None:
             time.sleep(max(0.0, slot - time.monotonic()))
-            carried = next((c.value for c in session.cookies if c.name.startswith("MoodleSession")), "")
+            carried = moodle_session(session)
             started = time.monotonic()
             try:
                 response = session.get(self.url, timeout=self.timeout, allow_redirects=False)
@@ -76,6 +82,8 @@ class Load:
                                 location=urlsplit(response.headers.get("Location", "")).path)  # fmt: skip
             except requests.RequestException as error:
                 sample = Sample(started, time.monotonic() - started, 0, "", type(error).__name__, carried)
+            if moodle_session(session) != carried:
+                sample.issued = moodle_session(session)
             with self._lock:
                 self.samples.append(sample)
 
@@ -101,6 +109,21 @@ class Load:
 
     def failures(self, after: float = 0.0) -> list[Sample]:
         return [s for s in self.samples if not s.ok and s.started >= after]
+
+    def told_session_timed_out(self, sample: Sample, outage: tuple[float, float]) -> bool:
+        """Moodle's answer to a session opened while a dependency was away (the answer that set its cookie came
+        between ``outage``'s start and end): the session's record (database) or its data (session store) was never
+        written, so Moodle takes the next request with it for a session that has timed out and redirects to the login
+        page, which says so (login/index.php; initialise_user_session in lib/classes/session/manager.php). The page
+        works; the client lost a session it had only just been given. A session opened before the outage gets no
+        such pass: losing it is a failure."""
+        began, ended = outage
+        return (
+            sample.status == 303
+            and sample.location.endswith("/login/index.php")
+            and bool(sample.session)
+            and any(s.issued == sample.session and began <= s.started + s.seconds <= ended for s in self.samples)
+        )
 
     def summary(self) -> dict:
         served: dict[str, int] = {}
