@@ -56,11 +56,12 @@ def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> N
 
 
 def _template(ec2, environment: str, tags: list[dict[str, str]]) -> None:
-    specifications = [{"ResourceType": "launch-template", "Tags": tags}] if tags else []
-    ec2.create_launch_template(
-        LaunchTemplateName=f"{environment}-moodle-web", LaunchTemplateData={"ImageId": "ami-12c6146b"},
-        TagSpecifications=specifications,
-    )  # fmt: skip
+    """Tagged after creation, as the web_fleet role tags its template."""
+    template = ec2.create_launch_template(
+        LaunchTemplateName=f"{environment}-moodle-web", LaunchTemplateData={"ImageId": "ami-12c6146b"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    if tags:
+        ec2.create_tags(Resources=[template], Tags=tags)
 
 
 def _tags(lists: dict, kind: str) -> dict:
