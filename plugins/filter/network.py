@@ -100,6 +100,75 @@ def cidr_list_errors(lists: Mapping) -> list[str]:
     return errors
 
 
+def _name(resource: Mapping, key: str) -> str:
+    name = (resource.get("tags") or {}).get("Name")
+    return f"{resource[key]} ({name})" if name else str(resource[key])
+
+
+def zones_to_prune(subnets, zones, interfaces, route_tables, nat_gateways) -> list[dict]:
+    """What each zone the network no longer spans still holds, and whether it can go now.
+
+    ``subnets`` are the environment's own subnets (found by its owner tags), ``zones`` the zones the network spans now;
+    ``interfaces``, ``route_tables`` and ``nat_gateways`` as amazon.aws's info modules return them, for the VPC. A
+    zone can go once nothing but its own NAT gateways has a network interface in its subnets (an instance, a database,
+    a mount target or a load balancer node still there holds it), and no route table that stays routes through its
+    NAT gateways. Its route tables are the environment's tables whose subnets are all in the zone, or that no subnet
+    uses and whose Name ends with the zone's.
+    """
+    if not all(isinstance(value, Sequence) for value in (subnets, zones, interfaces, route_tables, nat_gateways)):
+        raise AnsibleFilterError("zones_to_prune expects lists: subnets, zones, interfaces, route tables, NAT gateways")
+    by_zone: dict[str, list[Mapping]] = {}
+    for subnet in subnets:
+        if subnet["availability_zone"] not in zones:
+            by_zone.setdefault(subnet["availability_zone"], []).append(subnet)
+    plans = []
+    for zone, members in sorted(by_zone.items()):
+        ids = {subnet["subnet_id"] for subnet in members}
+        tables = []
+        for table in route_tables:
+            associated = {a["subnet_id"] for a in table.get("associations", []) if a.get("subnet_id")}
+            # Or one of the zone's own tables (named after it) that no subnet uses any more.
+            if (associated and associated <= ids) or (
+                not associated and (table.get("tags") or {}).get("Name", "").endswith(f"-{zone}")
+            ):
+                tables.append(table)
+        table_ids = {table["route_table_id"] for table in tables}
+        nats = [nat for nat in nat_gateways if nat["subnet_id"] in ids]
+        names = {subnet["subnet_id"]: _name(subnet, "subnet_id") for subnet in members}
+        # A NAT gateway's own interface is named in its addresses (and typed nat_gateway on AWS, though not on moto).
+        own = {address.get("network_interface_id") for nat in nats for address in nat.get("nat_gateway_addresses", [])}
+        holders = [
+            f"network interface {eni['id']} ({eni.get('description') or eni.get('interface_type')}) in the subnet "
+            f"{names[eni['subnet_id']]}"
+            for eni in interfaces
+            if eni["subnet_id"] in ids and eni.get("interface_type") != "nat_gateway" and eni["id"] not in own
+        ]
+        holders += [
+            f"the route table {_name(table, 'route_table_id')} routes through its NAT gateway {nat['nat_gateway_id']}"
+            for nat in nats
+            for table in route_tables
+            if table["route_table_id"] not in table_ids
+            and any(route.get("nat_gateway_id") == nat["nat_gateway_id"] for route in table.get("routes", []))
+        ]
+        plans.append(
+            {
+                "zone": zone,
+                "subnets": [
+                    {"id": s["subnet_id"], "cidr": s["cidr_block"], "name": names[s["subnet_id"]]} for s in members
+                ],
+                "route_tables": [_name(table, "route_table_id") for table in tables],
+                "route_table_ids": sorted(table_ids),
+                "nat_gateway_ids": [nat["nat_gateway_id"] for nat in nats],
+                "held_by": holders,
+            }
+        )
+    return plans
+
+
 class FilterModule:
     def filters(self):
-        return {"subnet_plan_errors": subnet_plan_errors, "cidr_list_errors": cidr_list_errors}
+        return {
+            "subnet_plan_errors": subnet_plan_errors,
+            "cidr_list_errors": cidr_list_errors,
+            "zones_to_prune": zones_to_prune,
+        }

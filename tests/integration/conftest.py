@@ -157,10 +157,16 @@ class PlaybookRun:
         raise AssertionError(f"no play recap in output:\n{self.output}")
 
 
-def role_playbook(directory: Path, roles: list[str], state: str) -> str:
-    """A playbook of some of the AWS roles, in provision order for present and reversed for absent: a tier alone."""
+def role_playbook(directory: Path, roles: list[str], state: str, then: tuple[str, str] | None = None) -> str:
+    """A playbook of some of the AWS roles, in provision order for present and reversed for absent: a tier alone.
+    then: a role and task file to include after them, as provision.yml does after the tiers."""
     ordered = roles if state == "present" else list(reversed(roles))
     entries = "".join(f"    - role: lms.moodle.{role}\n      vars: {{{role}_state: {state}}}\n" for role in ordered)
+    if then:
+        entries += (
+            f"  tasks:\n    - name: Then\n      ansible.builtin.include_role:\n"
+            f"        name: lms.moodle.{then[0]}\n        tasks_from: {then[1]}\n"
+        )
     text = textwrap.dedent(
         """\
         - name: Some tiers
@@ -176,7 +182,7 @@ def role_playbook(directory: Path, roles: list[str], state: str) -> str:
           roles:
         """
     )
-    path = directory / f"{'-'.join(roles)}-{state}.yml"
+    path = directory / f"{'-'.join(roles)}-{state}{'-then' if then else ''}.yml"
     path.write_text(text + entries)
     return str(path)
 
