@@ -32,6 +32,20 @@ for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
 
 READ = re.compile(r"^(GET|HEAD) |^(Describe|List|Get|Head)[A-Z]")
 
+# The modules whose tests take minutes each (several runs of whole tiers, NAT gateway and route-table waits): started
+# first, so that pytest-xdist's workers end together on the short ones instead of one worker finishing a long test
+# alone at the end (make test runs this suite last, on a machine the other lane has just left).
+LONG_FIRST = ("test_check_mode_predicts", "test_network_shrink", "test_teardown_ownership", "test_aws_inventory",
+              "test_check_mode_and_teardown", "test_edge", "test_site_names", "test_web_fleet")  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)
+
 
 def operation(request: dict) -> str:
     """The API operation of a recorded request: the query Action, the JSON target, or the REST method and path."""

@@ -2,9 +2,10 @@
 setting changed at a time, `--check --diff` reports a set of changed tasks, the real run changes exactly that set
 (every predicted change happens, nothing happens that was not predicted), and the run after changes nothing.
 
-The tiers: network, security groups and database (CASES); the load balancer, the CDN and the web fleet are checked for
-no change on a converged account by molecule's aws scenario. Changes: the flow logs' retention, a setting of the
-database, and a tag on everything (moodle_tags)."""
+The tiers: network, security groups, the load balancer, the web fleet and the database (CASES); the CDN is checked for
+no change on a converged account by molecule's aws scenario. Changes: the flow logs' retention, the target group's
+health check, the web nodes' instance type and group size, a setting of the database, and a tag on everything
+(moodle_tags)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,28 @@ ENV = {"moodle_environment": "predict"}
 TASK = re.compile(r"^TASK \[(.+?)\] \*+$")
 CHANGED = re.compile(r"^changed: \[localhost\]")
 
-# Tiers, then one setting at a time (each on top of the ones before) with the role whose tasks it must change (None:
-# a tag on everything, any role). The flow-log retention is the case amazon.aws.cloudwatchlogs_log_group got wrong:
-# it wrote the retention in check mode, so the real run changed nothing; the tag, the one that made
-# amazon.aws.ec2_vpc_route_table create a second table beside each. Two cases, so that xdist runs them side by side.
+# Tiers, then one setting at a time (each on top of the ones before) with the roles whose tasks it must change (None:
+# a tag on everything, any role). The flow-log retention is the case amazon.aws.cloudwatchlogs_log_group got wrong: it
+# wrote the retention in check mode, so the real run changed nothing; the target group and the Auto Scaling group, the
+# ones whose stock modules do not predict (elb_target_group has no check mode; autoscaling_group sees no new template
+# version), so the roles do; the tag, the one that made amazon.aws.ec2_vpc_route_table create a second table beside
+# each. Two cases, so that xdist runs them side by side.
 CASES = [
-    pytest.param(["network"], [({"network_flow_logs_retention_days": 90}, "network")], id="flow-log-retention"),
+    pytest.param(
+        ["network", "security_groups", "load_balancer", "web_fleet"],
+        [
+            ({"network_flow_logs_retention_days": 90}, "network"),
+            (
+                {
+                    "load_balancer_health_check_interval": 30,
+                    "web_fleet_instance_type": "c7g.2xlarge",
+                    "web_fleet_max_size": 6,
+                },
+                ("load_balancer", "web_fleet"),
+            ),
+        ],
+        id="flow-logs-then-edge-then-fleet",
+    ),
     pytest.param(
         ["network", "security_groups", "database"],
         [({"database_backup_retention_days": 14}, "database"), ({"moodle_tags": {"CostCenter": "lms"}}, None)],
@@ -81,9 +98,11 @@ def test_one_changed_setting_is_predicted_by_check_mode_exactly_as_the_real_run_
             f"{change}: changed, not predicted: {unpredicted}; predicted, not done: {not_done}"
         )
         assert changed_tasks(real.output), f"{change} changed nothing"
-        assert role is None or all(task.startswith(f"lms.moodle.{role} : ") for task in changed_tasks(real.output)), (
-            change, changed_tasks(real.output),
-        )  # fmt: skip
+        roles_changed = (role,) if isinstance(role, str) else role
+        assert role is None or all(
+            task.startswith(tuple(f"lms.moodle.{name} : " for name in roles_changed))
+            for task in changed_tasks(real.output)
+        ), (change, changed_tasks(real.output))
     after = run_playbook(playbook, settings, "--check", "--diff")
     assert after.returncode == 0 and changed_tasks(after.output) == [], changed_tasks(after.output)
     # A new tag updates every table in place (amazon.aws's lookup by tags would make a second one beside each).

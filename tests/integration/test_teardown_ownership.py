@@ -40,7 +40,13 @@ def edge_and_fleet(moto, environment: str, tags: dict[str, dict[str, str]]) -> N
         ]
         for i, zone in enumerate("ab")
     ]
-    elbv2.create_load_balancer(Name=f"{environment}-moodle", Subnets=subnets, **_tags(lists, "load_balancer"))
+    balancer = elbv2.create_load_balancer(
+        Name=f"{environment}-moodle", Subnets=subnets, **_tags(lists, "load_balancer")
+    )
+    elbv2.modify_load_balancer_attributes(
+        LoadBalancerArn=balancer["LoadBalancers"][0]["LoadBalancerArn"],
+        Attributes=[{"Key": "deletion_protection.enabled", "Value": "true"}],
+    )
     elbv2.create_target_group(
         Name=f"{environment}-moodle-web", Protocol="HTTP", Port=80, VpcId=vpc, **_tags(lists, "target_group")
     )
@@ -222,9 +228,18 @@ def test_teardown_leaves_resources_under_the_environments_names_without_its_owne
     })  # fmt: skip
     edge_and_fleet(moto, ENVIRONMENT, {"target_group": STAGING, "role": {"ManagedBy": "lms.moodle"}})
     leftovers(moto, ENVIRONMENT, {"flow-log role": STAGING, "parameter group": OWN, "subnet group": OWN})
+    # Deletion protection is lifted only with the environment confirmed, as teardown.yml asks for it on its own: the
+    # role run alone stops before it removes anything.
+    for roles in (["database"], ["load_balancer"]):
+        unconfirmed = run_playbook(role_playbook(tmp_path, roles, "absent"), {**SETTINGS, "moodle_environment": "own"})
+        assert unconfirmed.returncode != 0, unconfirmed.output
+        assert "-e teardown_confirm=own" in " ".join(unconfirmed.failure().split()), unconfirmed.output
+        assert unconfirmed.recap()["changed"] == 0, unconfirmed.output
+    assert all(data_tier_and_secrets_left(moto, "own").values()), data_tier_and_secrets_left(moto, "own")
+    assert all(edge_and_fleet_left(moto, "own").values()), edge_and_fleet_left(moto, "own")
     playbook = role_playbook(tmp_path, ROLES, "absent")
 
-    own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own"})
+    own_teardown = run_playbook(playbook, {**SETTINGS, "moodle_environment": "own", "teardown_confirm": "own"})
 
     assert own_teardown.returncode == 0, own_teardown.output
     assert not any(data_tier_and_secrets_left(moto, "own").values()), data_tier_and_secrets_left(moto, "own")
