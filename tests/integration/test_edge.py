@@ -16,6 +16,7 @@ from cryptography.x509.oid import NameOID
 from tests.verify import edge_checks
 
 from .conftest import REGION, role_playbook
+from .test_check_mode_predicts import changed_tasks
 
 ENVIRONMENT = "edge"
 # moto 5.2.5: the stock ALB module cannot set these attributes (load_balancer_manage_attributes is off locally).
@@ -49,8 +50,8 @@ def test_a_changed_setting_updates_the_distribution_in_place_and_an_unchanged_on
 ):
     """The cdn role alone, its origin given: settings it manages changed on an existing distribution (price class,
     origin timeout, a static path, HTTPS to the origin with Host forwarded on the static paths) update that
-    distribution, found by its caller reference, instead of creating a second one or leaving it as it was; the run
-    after changes nothing."""
+    distribution, found by its caller reference, instead of creating a second one or leaving it as it was; check mode
+    predicts the update task for task; the run after changes nothing."""
     playbook = role_playbook(tmp_path, ["cdn"], "present")
     settings = {**SETTINGS, "cdn_origin_domain_name": "edge-alb-1.us-east-1.elb.amazonaws.com", "cdn_wait": False}
     changed = {
@@ -64,8 +65,14 @@ def test_a_changed_setting_updates_the_distribution_in_place_and_an_unchanged_on
     created = run_playbook(playbook, settings)
     assert created.returncode == 0, created.output
     [before] = distributions(moto)
+    # The stock module has no check mode: the role predicts the update from the fingerprint it reads.
+    predicted = run_playbook(playbook, changed, "--check", "--diff")
     updated = run_playbook(playbook, changed)
     assert updated.returncode == 0, updated.output
+    assert predicted.returncode == 0 and changed_tasks(predicted.output) == changed_tasks(updated.output), (
+        changed_tasks(predicted.output), changed_tasks(updated.output),
+    )  # fmt: skip
+    assert f"Would update the CloudFront distribution {before['Id']}" in " ".join(predicted.output.split())
     again = run_playbook(playbook, changed)
     assert again.returncode == 0, again.output
 
