@@ -4,8 +4,9 @@ setting changed at a time, `--check --diff` reports a set of changed tasks, the 
 
 The tiers: network, security groups, the load balancer, the web fleet and the database (CASES); the CDN is checked for
 no change on a converged account by molecule's aws scenario. Changes: the flow logs' retention, the target group's
-health check, the web nodes' instance type and group size, a setting of the database, and a tag on everything
-(moodle_tags)."""
+health check, the web nodes' group size (a new template version: test_web_fleet.py), a setting of the database, and
+a tag on everything (moodle_tags); then teardown, predicted task for task too (where a stock module has no check
+mode, the role predicts the removal from what it read)."""
 
 from __future__ import annotations
 
@@ -31,19 +32,17 @@ CASES = [
         [
             ({"network_flow_logs_retention_days": 90}, "network"),
             (
-                {
-                    "load_balancer_health_check_interval": 30,
-                    "web_fleet_instance_type": "c7g.2xlarge",
-                    "web_fleet_max_size": 6,
-                },
+                {"load_balancer_health_check_interval": 30, "web_fleet_max_size": 6},
                 ("load_balancer", "web_fleet"),
             ),
         ],
-        id="flow-logs-then-edge-then-fleet",
+        True,
+        id="flow-logs-then-edge-then-fleet-then-teardown",
     ),
     pytest.param(
         ["network", "security_groups", "database"],
         [({"database_backup_retention_days": 14}, "database"), ({"moodle_tags": {"CostCenter": "lms"}}, None)],
+        False,
         id="database-then-a-tag",
     ),
 ]
@@ -77,10 +76,11 @@ def route_tables(moto) -> list[str]:
     )
 
 
-@pytest.mark.parametrize(("roles", "changes"), CASES)
+@pytest.mark.parametrize(("roles", "changes", "teardown"), CASES)
 def test_one_changed_setting_is_predicted_by_check_mode_exactly_as_the_real_run_changes_it(
-    moto, run_playbook, tmp_path, roles, changes
+    moto, run_playbook, tmp_path, *, roles, changes, teardown
 ):
+    """teardown: then teardown.yml, in check mode and for real, with the same comparison; nothing is left."""
     playbook = role_playbook(tmp_path, roles, "present")
     settings = dict(ENV)
     first = run_playbook(playbook, settings)
@@ -107,3 +107,15 @@ def test_one_changed_setting_is_predicted_by_check_mode_exactly_as_the_real_run_
     assert after.returncode == 0 and changed_tasks(after.output) == [], changed_tasks(after.output)
     # A new tag updates every table in place (amazon.aws's lookup by tags would make a second one beside each).
     assert route_tables(moto) == tables
+    # moto lacks DeleteLaunchTemplateVersions, which amazon.aws.ec2_launch_template calls before it deletes a template
+    # of several versions: the case that tears down keeps one version.
+    if teardown:
+        confirmed = {**settings, "teardown_confirm": ENV["moodle_environment"]}
+        predicted = run_playbook("teardown.yml", confirmed, "--check", "--diff")
+        assert predicted.returncode == 0, predicted.output[-6000:]
+        real = run_playbook("teardown.yml", confirmed, "--diff")
+        assert real.returncode == 0, real.output[-6000:]
+        assert changed_tasks(predicted.output) == changed_tasks(real.output), (
+            changed_tasks(predicted.output), changed_tasks(real.output),
+        )  # fmt: skip
+        assert moto.left_behind() == {}
