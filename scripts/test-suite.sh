@@ -82,4 +82,19 @@ for name in aws hosts; do
   echo "=============================== lane $name: $lanes/$name.log ==============================="
   cat "$lanes/$name.log"
 done
+# CI may keep only the end of the output, and a lane's log ends with molecule's or pytest's recap, which names the
+# failed step but not the task or the assertion: repeat each failure, with the task before it, last.
+failures() {
+  local name
+  for name in aws hosts; do
+    sed 's/\x1b\[[0-9;]*m//g' "$lanes/$name.log" |
+      grep -E -B8 -A25 '^[^A-Za-z]*(fatal: \[|failed: \[|ERROR!|E   |FAILED tests/|Traceback )' |
+      tail -n 150 | sed "s/^/[$name] /"
+  done
+}
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "=============================== what failed (repeated from the logs above) ==============================="
+  failures
+fi
 finish "$status"
