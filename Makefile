@@ -57,7 +57,7 @@ integration: venv ## pytest integration tests: moto on 127.0.0.1; PHP, PostgreSQ
 	@mkdir -p $(CACHE)
 	@$(BIN)/pytest $(MOODLE_TESTS) --basetemp=$(CACHE)/pytest-moodle -p no:cacheprovider $(PYTEST_ARGS) \
 	  > $(CACHE)/moodle-modules.log 2>&1 & modules=$$!; \
-	$(BIN)/pytest tests/integration -n 3 --durations=15 --ignore $(MOODLE_TESTS) $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/pytest tests/integration -n 3 --maxschedchunk 1 --durations=15 --ignore $(MOODLE_TESTS) $(PYTEST_ARGS); status=$$?; \
 	wait $$modules; modules_status=$$?; \
 	echo "--- $(MOODLE_TESTS) (run beside the above)"; cat $(CACHE)/moodle-modules.log; \
 	[ $$status -eq 0 ] && [ $$modules_status -eq 0 ]

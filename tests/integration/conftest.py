@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -32,11 +33,15 @@ for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
 
 READ = re.compile(r"^(GET|HEAD) |^(Describe|List|Get|Head)[A-Z]")
 
-# The modules whose tests take minutes each (several runs of whole tiers, NAT gateway and route-table waits): started
-# first, so that pytest-xdist's workers end together on the short ones instead of one worker finishing a long test
-# alone at the end (make test runs this suite last, on a machine the other lane has just left).
-LONG_FIRST = ("test_check_mode_predicts", "test_network_shrink", "test_teardown_ownership", "test_aws_inventory",
-              "test_check_mode_and_teardown", "test_edge", "test_site_names", "test_web_fleet")  # fmt: skip
+# The modules whose tests take minutes each (several runs of whole tiers, NAT gateway and route-table waits), longest
+# first. make test runs pytest-xdist with --maxschedchunk 1: each worker holds the test it runs and one more, and takes
+# the next of the list when it ends one. The long tests alternate with short ones, so that no worker is handed two long
+# ones in a row while another runs out of work, and they all start early, so that the workers end together instead of
+# one finishing a long test alone at the end (in CI, where the first long tests were handed to one worker, it ran
+# 20 minutes alone after the others had ended).
+LONG_FIRST = ("test_check_mode_predicts", "test_edge", "test_network_shrink", "test_site_names",
+              "test_teardown_ownership", "test_web_fleet", "test_aws_inventory",
+              "test_check_mode_and_teardown")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,7 +49,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         name = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
 
-    items.sort(key=rank)
+    ordered = sorted(items, key=rank)
+    long = [item for item in ordered if rank(item) < len(LONG_FIRST)]
+    short = [item for item in ordered if rank(item) == len(LONG_FIRST)]
+    interleaved = [item for pair in zip(long, short, strict=False) for item in pair]
+    items[:] = interleaved + long[len(interleaved) // 2 :] + short[len(interleaved) // 2 :]
 
 
 def operation(request: dict) -> str:
@@ -231,7 +240,14 @@ def run_playbook(moto: Moto, tmp_path: Path):
             f"@{vars_file}",
             *args,
         ]
+        started = time.monotonic()
         result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        # LMS_MOODLE_RUN_LOG=<file>: a line per playbook run (seconds, test, playbook, options), to see where the
+        # suite's time goes.
+        if log := os.environ.get("LMS_MOODLE_RUN_LOG"):
+            with open(log, "a", encoding="utf-8") as runs:
+                test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+                runs.write(f"{time.monotonic() - started:.1f}\t{test}\t{Path(playbook).name}\t{' '.join(args)}\n")
         return PlaybookRun(result.returncode, result.stdout + result.stderr)
 
     return run
